@@ -235,7 +235,7 @@ export interface Validator {
    * JSONSchema: the JSON Schema (draft 2020-12) the output must satisfy. Code fences around the JSON
    * are stripped.
    */
-  schema?: unknown;
+  schema?: Record<string, unknown>;
   /** Semantic: name of the judge Agent in the same namespace. */
   judgeAgent?: string;
   /**

@@ -9,15 +9,18 @@ export const CATEGORY = "aegis";
 
 /** The openAPIV3Schema of a kind: apiVersion, kind, metadata, spec, status. */
 export function rootSchema(def: KindDefinition): Schema {
-  return object(def.description, {
+  const root = object(def.description, {
     apiVersion: string(
       "Versioned schema of this representation: aegis.dev/v1alpha1. See https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources",
     ),
     kind: string(`The REST resource this object represents: ${def.kind}.`),
-    metadata: { type: "object", description: "Standard object metadata: name, namespace, labels, annotations." },
+    metadata: { type: "object", description: "Replaced below." },
     spec: def.spec,
     status: def.status,
   }, { required: ["spec"] });
+  // The API server owns metadata's schema and rejects anything here beyond the type.
+  root.properties!.metadata = { type: "object" };
+  return root;
 }
 
 export interface CustomResourceDefinition {

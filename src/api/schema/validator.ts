@@ -1,7 +1,7 @@
 // Validators score an iteration's output (Agent execution.validation, Workflow judges). One flat
 // object tagged by `type`; CEL says which fields each type needs, since the schema alone can't.
 import {
-  array, enumOf, integer, json, named, number, object, rule, string, type Schema,
+  array, enumOf, integer, jsonObject, named, number, object, rule, string, type Schema,
 } from "./builders.ts";
 import { duration, objectName } from "./common.ts";
 
@@ -44,7 +44,7 @@ export const validator = named(
       ),
       target: enumOf("Regex: what the pattern is matched against: Output (the agent's final answer, default), Stdout or Stderr.",
         ["Output", "Stdout", "Stderr"]),
-      schema: json("JSONSchema: the JSON Schema (draft 2020-12) the output must satisfy. Code fences around the JSON are stripped."),
+      schema: jsonObject("JSONSchema: the JSON Schema (draft 2020-12) the output must satisfy. Code fences around the JSON are stripped."),
       judgeAgent: objectName("Semantic: name of the judge Agent in the same namespace."),
       criteria: string(
         "Semantic and MultiJudge: what the judges grade, in plain language, e.g. \"The code compiles and every test passes.\"",
