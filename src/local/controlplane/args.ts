@@ -88,7 +88,7 @@ export function controllerManagerArgs(o: { kubeconfig: string; port: number; pki
     `--controllers=${CONTROLLERS.join(",")}`,
     `--root-ca-file=${o.pki.caCert}`,
     `--service-account-private-key-file=${o.pki.serviceAccountKey}`,
-    "--use-service-account-credentials=false",
+    "--use-service-account-credentials=true",
     "--v=1",
   ];
 }

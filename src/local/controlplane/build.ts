@@ -18,7 +18,7 @@ import { createProgress } from "./progress.ts";
 import { kwokStagesYaml } from "./kwok-stages.ts";
 
 export interface BuiltModule {
-  readonly module: GoModule["name"];
+  readonly module: string;
   readonly version: string;
   readonly dir: string;
   /** Binary name → absolute path. */
@@ -52,6 +52,13 @@ async function isIntact(dir: string, mod: GoModule): Promise<boolean> {
     if (!expected || !existsSync(path) || (await sha256File(path)) !== expected) return false;
   }
   return true;
+}
+
+/** The file name `go build -o dir/` gives a package's binary: its last path element, skipping a /vN suffix. */
+export function goBinaryName(pkg: string): string {
+  const parts = pkg.split("/");
+  const last = parts.at(-1) ?? pkg;
+  return /^v\d+$/.test(last) && parts.length > 1 ? (parts.at(-2) ?? last) : last;
 }
 
 function versionLdflags(mod: GoModule, version: string): string {
@@ -116,6 +123,10 @@ async function buildModule(mod: GoModule, finalDir: string, logPath: string): Pr
       compiled += 1;
       progress.update(compiled, deps.length);
     });
+    for (const { pkg, binary } of mod.packages) {
+      const built = goBinaryName(pkg);
+      if (built !== binary) await rename(join(partial, built), join(partial, binary));
+    }
     if (mod.name === "kwok") {
       const [moduleRoot] = await runGo(go, ["list", "-m", "-f", "{{.Dir}}", mod.pinnedModule], mod, log);
       await writeFile(join(partial, "kwok-stages.yaml"), await kwokStagesYaml(moduleRoot ?? ""));
@@ -129,7 +140,8 @@ async function buildModule(mod: GoModule, finalDir: string, logPath: string): Pr
   } catch (cause) {
     progress.finish("FAILED");
     await rm(partial, { recursive: true, force: true });
-    throw new ControlPlaneError(`building ${mod.name} ${version} failed\n${await tail(logPath)}`, {
+    log.write(`${(cause as Error).message}\n`);
+    throw new ControlPlaneError(`building ${mod.name} ${version} failed: ${(cause as Error).message}\n${await tail(logPath)}`, {
       cause,
       logPath,
       hint: "the build needs the Go module proxy; see the log for the failing package",
@@ -140,10 +152,15 @@ async function buildModule(mod: GoModule, finalDir: string, logPath: string): Pr
 }
 
 /** Makes sure every control-plane binary is built and intact; builds what is missing. */
-export async function ensureBinaries(modules: readonly GoModule[] = MODULES): Promise<Record<GoModule["name"], BuiltModule>> {
+export async function ensureBinaries(): Promise<Record<"kubernetes" | "etcd" | "kwok", BuiltModule>> {
+  return ensureModules(MODULES) as Promise<Record<"kubernetes" | "etcd" | "kwok", BuiltModule>>;
+}
+
+/** Builds each module that has no intact cached build; returns the builds by module name. */
+export async function ensureModules(modules: readonly GoModule[]): Promise<Record<string, BuiltModule>> {
   const root = binaryCacheRoot();
   await mkdir(join(root, "logs"), { recursive: true });
-  const result = {} as Record<GoModule["name"], BuiltModule>;
+  const result: Record<string, BuiltModule> = {};
   for (const mod of modules) {
     const key = cacheKey(mod);
     const dir = join(root, key);

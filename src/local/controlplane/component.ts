@@ -5,7 +5,7 @@
  * lines of its log.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { openSync, closeSync } from "node:fs";
+import { closeSync, openSync, readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { ControlPlaneError } from "./errors.ts";
 
@@ -42,14 +42,25 @@ export function diagnose(logText: string): string | undefined {
   return undefined;
 }
 
-function processGone(pid: number): boolean {
+/**
+ * True while `pid` runs. A zombie (exited, not yet reaped: common for orphans in containers
+ * whose init does not reap) counts as gone.
+ */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return false;
   } catch {
-    return true;
+    return false;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
+  } catch {
+    return false;
   }
 }
+
+const processGone = (pid: number): boolean => !isAlive(pid);
 
 /** Sends `signal` to the process group of `pid` (falls back to the process). */
 export function signalGroup(pid: number, signal: NodeJS.Signals): void {

@@ -13,7 +13,7 @@ import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { apiserverArgs, controllerManagerArgs, etcdArgs, kwokArgs, schedulerArgs } from "./args.ts";
 import { ensureBinaries, type BuiltModule } from "./build.ts";
-import { startComponent, stopProcessGroup, type RunningComponent } from "./component.ts";
+import { startComponent, stopProcessGroup, type ComponentSpec, type RunningComponent } from "./component.ts";
 import { ControlPlaneError } from "./errors.ts";
 import { writeKubeconfig } from "./kubeconfig.ts";
 import { ensurePki, type CertificateRole, type Pki } from "./pki.ts";
@@ -34,8 +34,10 @@ export interface ControlPlane {
   readonly server: string;
   readonly kubeconfig: string;
   readonly pki: Pki;
-  readonly binaries: Record<BuiltModule["module"], BuiltModule>;
+  readonly binaries: Record<"kubernetes" | "etcd" | "kwok", BuiltModule>;
   readonly components: readonly RunningComponent[];
+  /** Starts another process (the local node, say) that stop() and the stop command also end. */
+  attach(spec: ComponentSpec): Promise<RunningComponent>;
   stop(): Promise<void>;
 }
 
@@ -210,7 +212,12 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
         kwokBinary,
       );
     }
-    return { home, server, kubeconfig, pki, binaries, components: running, stop };
+    const attach = async (spec: ComponentSpec) => {
+      const component = await startComponent(spec);
+      await record(component, spec.binary);
+      return component;
+    };
+    return { home, server, kubeconfig, pki, binaries, components: running, attach, stop };
   } catch (err) {
     await stop();
     if (err instanceof ControlPlaneError) throw err;

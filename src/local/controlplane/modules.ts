@@ -9,11 +9,13 @@ import { repoRoot } from "../paths.ts";
 
 export interface GoModule {
   /** Folder name under hack/control-plane/, also the cache folder prefix. */
-  readonly name: "kubernetes" | "etcd" | "kwok";
+  readonly name: string;
   /** The module whose version names the build, e.g. k8s.io/kubernetes. */
   readonly pinnedModule: string;
   /** Go packages to build; each becomes a binary named after its last path element. */
   readonly packages: readonly { readonly pkg: string; readonly binary: string }[];
+  /** The module's folder; hack/control-plane/<name> when unset (tests point elsewhere). */
+  readonly dir?: string;
 }
 
 export const MODULES: readonly GoModule[] = [
@@ -40,7 +42,7 @@ export const MODULES: readonly GoModule[] = [
 ];
 
 export function moduleDir(mod: GoModule): string {
-  return join(repoRoot(), "hack", "control-plane", mod.name);
+  return mod.dir ?? join(repoRoot(), "hack", "control-plane", mod.name);
 }
 
 /** The version `require`d for `modulePath` in a go.mod text, or undefined. */
