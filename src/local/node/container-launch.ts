@@ -61,9 +61,7 @@ export function buildLaunch(container: Container, image: ImageEntry, env: Readon
   const lookup = (name: string): string | undefined => env.get(name);
   const command = container.command?.map((s) => expandVars(s, lookup));
   const args = container.args?.map((s) => expandVars(s, lookup));
-  return {
-    argv: containerArgv(image, command, args),
-    cwd: underRoot(paths.root, container.workingDir || image.workingDir || "/"),
-    env: Object.fromEntries(env),
-  };
+  const cwd = underRoot(paths.root, container.workingDir || image.workingDir || "/");
+  // PWD keeps the path through the mount links, so a shell's `pwd` shows `<root>/<workingDir>`.
+  return { argv: containerArgv(image, command, args), cwd, env: { PWD: cwd, ...Object.fromEntries(env) } };
 }
