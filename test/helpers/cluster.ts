@@ -34,6 +34,11 @@ export function customObjects(): CustomObjectsApi {
   return kubeConfig().makeApiClient(CustomObjectsApi);
 }
 
+/** The kubectl binary the tests use (built with the control plane). */
+export function kubectlBinary(): string {
+  return inject("kubectl");
+}
+
 /** Runs kubectl against the test cluster. */
 export function kubectl(args: readonly string[], options: { input?: string; namespace?: string } = {}): Promise<KubectlResult> {
   return runKubectl(inject("kubectl"), inject("kubeconfig"), args, options);
