@@ -131,6 +131,8 @@ const rows: Row[] = [
     manifest: variant(validNodeConfig(), (m) => { delete m.spec.llmProviders[0].apiKeySecretRef; }) },
   { rule: "nodeconfig: defaultProvider exists", field: "spec.llmSelection.defaultProvider", says: /must name one of llmProviders/,
     manifest: variant(validNodeConfig(), (m) => { m.spec.llmSelection = { defaultProvider: "nobody" }; }) },
+  { rule: "nodeconfig: no signing key on Edge nodes", field: "spec.seal", says: /seal is only allowed on Orchestrator or Hybrid/,
+    manifest: variant(validNodeConfig(), (m) => { m.spec.type = "Edge"; delete m.spec.llmProviders; m.spec.seal = { tokenTTL: "1h" }; }) },
   { rule: "nodeconfig: type is an enum", field: "spec.type", says: /Unsupported value/,
     manifest: variant(validNodeConfig(), (m) => { m.spec.type = "edge"; delete m.spec.llmProviders; }) },
 ];

@@ -56,6 +56,16 @@ export interface NodeConfigSpec {
   mcpServers?: NodeConfigSpecMcpServer[];
   /** SEAL security contexts: named capability sets bounding agents' tool calls. */
   securityContexts?: NodeConfigSpecSecurityContext[];
+  /** Builtin tool dispatchers (fs.*, cmd.run, web.*) on these nodes, keyed by name. */
+  builtinTools?: NodeConfigSpecBuiltinTool[];
+  /** Credentials for private image registries, keyed by registry. */
+  registryCredentials?: NodeConfigSpecRegistryCredential[];
+  /** How the gateway issues SEAL security tokens to agent pods (Orchestrator and Hybrid). */
+  seal?: NodeConfigSpecSeal;
+  /** Logs, metrics and traces of the operator processes on these nodes. */
+  observability?: NodeConfigSpecObservability;
+  /** What edge nodes advertise for routing (Edge and Hybrid). */
+  edge?: NodeConfigSpecEdge;
   /**
    * How often nodes report their capacity. Default 30s. A duration such as "90s", "5m" or "1h30m"
    * (units ms, s, m, h).
@@ -311,6 +321,137 @@ export interface NodeConfigSpecSecurityContextCapabilityRateLimit {
   calls: number;
   /** The window, e.g. 1m. A duration such as "90s", "5m" or "1h30m" (units ms, s, m, h). */
   per: string;
+}
+
+/** A builtin dispatcher. */
+export interface NodeConfigSpecBuiltinTool {
+  /** Dispatcher name, e.g. fs, cmd, web. */
+  name: string;
+  /**
+   * If false, its tools are not offered. Default true.
+   * @default true
+   */
+  enabled?: boolean;
+  /** What it offers. */
+  description?: string;
+  /** Its tools and whether each skips the pre-call judge. */
+  capabilities?: NodeConfigSpecBuiltinToolCapability[];
+}
+
+/** A tool. */
+export interface NodeConfigSpecBuiltinToolCapability {
+  /** Tool name, e.g. fs.read. */
+  name: string;
+  /**
+   * If true, toolValidation judges are not run. Default: true for read-only tools (fs.read, fs.list,
+   * fs.grep, fs.glob, web.*), false otherwise.
+   */
+  skipJudge?: boolean;
+}
+
+/** One registry. */
+export interface NodeConfigSpecRegistryCredential {
+  /** Registry host, e.g. ghcr.io. */
+  registry: string;
+  /** A Secret of type kubernetes.io/dockerconfigjson with the credentials. */
+  secretRef: NodeConfigSpecRegistryCredentialSecretRef;
+}
+
+/** A Secret of type kubernetes.io/dockerconfigjson with the credentials. */
+export interface NodeConfigSpecRegistryCredentialSecretRef {
+  /** Namespace of the Secret. */
+  namespace: string;
+  /** Name of the Secret. */
+  name: string;
+}
+
+/** How the gateway issues SEAL security tokens to agent pods (Orchestrator and Hybrid). */
+export interface NodeConfigSpecSeal {
+  /**
+   * Token issuer (iss). Default aegis-orchestrator.
+   * @default "aegis-orchestrator"
+   */
+  issuer?: string;
+  /** Token audiences (aud). Default [aegis-agents]. */
+  audiences?: string[];
+  /**
+   * Token lifetime; at most 24h. Default 1h. A duration such as "90s", "5m" or "1h30m" (units ms, s,
+   * m, h).
+   * @default "1h"
+   */
+  tokenTTL?: string;
+  /**
+   * The Secret key holding the PEM private key that signs tokens (RS256), e.g. {namespace:
+   * aegis-system, name: seal-signing, key: tls.key}. Default: a key the operator generates.
+   */
+  signingKeySecretRef?: NamespacedSecretKeySelector;
+}
+
+/** Logs, metrics and traces of the operator processes on these nodes. */
+export interface NodeConfigSpecObservability {
+  /**
+   * Minimum level logged: debug, info (default), warn or error.
+   * @default "info"
+   */
+  logLevel?: "debug" | "info" | "warn" | "error";
+  /**
+   * Json (default) or Pretty.
+   * @default "Json"
+   */
+  logFormat?: "Json" | "Pretty";
+  /** Prometheus metrics endpoint. */
+  metrics?: NodeConfigSpecObservabilityMetrics;
+  /** OpenTelemetry traces. */
+  tracing?: NodeConfigSpecObservabilityTracing;
+}
+
+/** Prometheus metrics endpoint. */
+export interface NodeConfigSpecObservabilityMetrics {
+  /**
+   * Serve metrics. Default true.
+   * @default true
+   */
+  enabled?: boolean;
+  /**
+   * Port. Default 9091.
+   * @default 9091
+   */
+  port?: number;
+  /**
+   * HTTP path. Default /metrics.
+   * @default "/metrics"
+   */
+  path?: string;
+}
+
+/** OpenTelemetry traces. */
+export interface NodeConfigSpecObservabilityTracing {
+  /**
+   * Export traces. Default false.
+   * @default false
+   */
+  enabled?: boolean;
+  /** OTLP endpoint, e.g. http://otel-collector:4317. */
+  otlpEndpoint?: string;
+  /**
+   * Grpc (default) or Http.
+   * @default "Grpc"
+   */
+  protocol?: "Grpc" | "Http";
+}
+
+/** What edge nodes advertise for routing (Edge and Hybrid). */
+export interface NodeConfigSpecEdge {
+  /** Operating system, e.g. linux. */
+  os?: string;
+  /** CPU architecture, e.g. amd64, arm64. */
+  arch?: string;
+  /** Tools available locally on the node, e.g. [docker, ffmpeg]. */
+  localTools?: string[];
+  /** Host paths the node can mount for agents, e.g. [/data]. */
+  mountPoints?: string[];
+  /** Extra labels for edge selectors, e.g. {site: lab-2}. */
+  labels?: Record<string, string>;
 }
 
 /** Observed state. Conditions: Ready (settings applied to the matched nodes; providers reachable). */

@@ -221,13 +221,6 @@ export function jsonObject(description: string): Schema {
   return { type: "object", description: need(description), "x-kubernetes-preserve-unknown-fields": true };
 }
 
-/** Adds CEL rules to a schema built elsewhere (returns a copy). */
-export function withRules(schema: Schema, ...rules: Rule[]): Schema {
-  const name = typeNameOf(schema);
-  const copy: Schema = { ...schema, "x-kubernetes-validations": [...(schema["x-kubernetes-validations"] ?? []), ...rules] };
-  return name === undefined ? copy : named(name, copy);
-}
-
 /** The same schema with another description (shared building blocks are described where used). */
 export function describe(schema: Schema, description: string): Schema {
   const name = typeNameOf(schema);

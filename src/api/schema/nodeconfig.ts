@@ -6,6 +6,7 @@ import {
 } from "./common.ts";
 import { AGE_COLUMN, type KindDefinition } from "./kind.ts";
 import { llmProvider, llmSelection } from "./nodeconfig-llm.ts";
+import { builtinTools, edge, observability, registryCredentials, seal } from "./nodeconfig-ops.ts";
 import { securityContext } from "./security-context.ts";
 
 export const NODE_TYPES = ["Orchestrator", "Edge", "Hybrid"] as const;
@@ -75,6 +76,11 @@ export const nodeConfigKind: KindDefinition = {
     securityContexts: array("SEAL security contexts: named capability sets bounding agents' tool calls.", securityContext, 32, {
       listType: "map", mapKeys: ["name"],
     }),
+    builtinTools,
+    registryCredentials,
+    seal,
+    observability,
+    edge,
     heartbeatInterval: duration("How often nodes report their capacity. Default 30s.", { default: "30s" }),
   }, {
     required: ["type"],
@@ -83,6 +89,9 @@ export const nodeConfigKind: KindDefinition = {
         ".llmProviders", "FieldValueForbidden"),
       rule("!has(self.llmSelection) || self.type != 'Edge'", "llmSelection is only allowed on Orchestrator or Hybrid nodes",
         ".llmSelection", "FieldValueForbidden"),
+      rule("!has(self.seal) || self.type != 'Edge'", "seal is only allowed on Orchestrator or Hybrid nodes (edge nodes hold no signing key)",
+        ".seal", "FieldValueForbidden"),
+      rule("!has(self.edge) || self.type != 'Orchestrator'", "edge is only allowed on Edge or Hybrid nodes", ".edge", "FieldValueForbidden"),
       rule("!has(self.llmSelection) || !has(self.llmSelection.defaultProvider) || (has(self.llmProviders) && self.llmProviders.exists(p, p.name == self.llmSelection.defaultProvider))",
         "llmSelection.defaultProvider must name one of llmProviders", ".llmSelection.defaultProvider"),
       rule("!has(self.llmSelection) || !has(self.llmSelection.fallbackProvider) || (has(self.llmProviders) && self.llmProviders.exists(p, p.name == self.llmSelection.fallbackProvider))",
