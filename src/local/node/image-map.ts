@@ -67,7 +67,7 @@ export type ParsedImageMap = { ok: true; map: ImageMap } | { ok: false; message:
 export function parseImageMap(text: string, defaults: ImageMap, baseDir: string): ParsedImageMap {
   let doc: unknown;
   try {
-    doc = parseYaml(text) ?? {};
+    doc = parseYaml(text, { logLevel: "error" }) ?? {};
   } catch (err) {
     return { ok: false, message: `The image map is not valid YAML: ${(err as Error).message}` };
   }

@@ -164,6 +164,6 @@ export function mountEnvName(volumeName: string): string {
  * always stays inside the root, whatever `..` the path holds.
  */
 export function underRoot(root: string, containerPath: string): string {
-  const normalized = path.posix.normalize(path.posix.join("/", containerPath));
-  return path.join(root, normalized);
+  const normalized = path.posix.normalize(path.posix.join("/", containerPath)).replace(/\/+$/, "");
+  return normalized === "" ? root : path.join(root, normalized);
 }
