@@ -1,11 +1,11 @@
 // The operational parts of a NodeConfig (spec §7): builtin tools, private registries, SEAL token
 // issuing, observability, and what edge nodes advertise. Database, Temporal, IAM and billing
 // settings are operator configuration, not per-node API, so they are not here.
-import { array, boolean, describe, enumOf, integer, map, object, string } from "./builders.ts";
+import { array, boolean, describe, enumOf, integer, map, object, string, stringSet, type Schema } from "./builders.ts";
 import { LABEL_PATTERN, duration, namespacedSecretKeySelector } from "./common.ts";
 
-const strings = (description: string, item: string, max: number): ReturnType<typeof array> =>
-  array(description, string(item, { maxLength: 253 }), max, { listType: "set" });
+const strings = (description: string, item: string, max: number): Schema =>
+  stringSet(description, string(item, { maxLength: 253 }), max);
 
 export const builtinTools = array("Builtin tool dispatchers (fs.*, cmd.run, web.*) on these nodes, keyed by name.", object("A builtin dispatcher.", {
   name: string("Dispatcher name, e.g. fs, cmd, web.", { pattern: LABEL_PATTERN, maxLength: 63 }),

@@ -1,10 +1,10 @@
 // SEAL security contexts (spec §6, seeded from NodeConfig in §7): named capability sets that the
 // gateway checks every tool call against. First matching capability allows; default deny.
-import { array, integer, map, object, string } from "./builders.ts";
+import { array, integer, map, object, string, stringSet, type Schema } from "./builders.ts";
 import { duration, quantity } from "./common.ts";
 
-const strings = (description: string, item: string, max: number): ReturnType<typeof array> =>
-  array(description, string(item, { maxLength: 1024 }), max, { listType: "set" });
+const strings = (description: string, item: string, max: number): Schema =>
+  stringSet(description, string(item, { maxLength: 1024 }), max);
 
 const capability = object("Allows the tools matching toolPattern, within the constraints given.", {
   toolPattern: string("*, a prefix such as fs.*, or an exact tool name such as cmd.run.", { maxLength: 128, minLength: 1 }),
