@@ -88,6 +88,21 @@ describe.skipIf(!hasLocalNode())("local node aegis-local", () => {
     expect(state?.message).toContain("aegis-no-such-command");
   });
 
+  it("fails a pod it cannot run (an unmapped image, an unsupported volume) with a clear reason", async () => {
+    await create(pod("unmapped", [{ name: "main", image: "ghcr.io/acme/not-in-the-image-map:1", command: ["true"] }]));
+    await create(
+      pod("pvc", [sh("true", { volumeMounts: [{ name: "data", mountPath: "/data" }] })], {
+        volumes: [{ name: "data", persistentVolumeClaim: { claimName: "nope" } }],
+      }),
+    );
+    const unmapped = await waitPhase("unmapped", "Failed");
+    expect(unmapped.status?.reason).toBe("ImageNotMapped");
+    expect(unmapped.status?.message).toContain("ghcr.io/acme/not-in-the-image-map:1");
+    const pvc = await waitPhase("pvc", "Failed");
+    expect(pvc.status?.reason).toBe("UnsupportedPodSpec");
+    expect(pvc.status?.message).toContain("persistentVolumeClaim");
+  });
+
   it("restarts a failing container under OnFailure and counts the restarts", async () => {
     // Fails on the first run, succeeds on the second: the emptyDir keeps the count.
     const script = 'f=$AEGIS_MOUNT_DATA/runs; echo x >> $f; test "$(wc -l < $f)" -ge 2';

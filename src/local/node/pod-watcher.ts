@@ -70,7 +70,11 @@ export class PodWatcher {
     try {
       const parsed = parsePod(raw);
       if (!parsed.ok) {
-        if (parsed.identity && type !== "DELETED") void this.reportUnrunnable(raw, parsed.identity, parsed.message);
+        if (!parsed.identity || type === "DELETED") return;
+        const deleting = Boolean((raw as { metadata?: { deletionTimestamp?: unknown } }).metadata?.deletionTimestamp);
+        // It never ran here, so a deletion has nothing to wait for.
+        if (deleting) void this.deleteNow(parsed.identity);
+        else void this.reportUnrunnable(raw, parsed.identity, parsed.message);
         return;
       }
       const pod = parsed.pod;
@@ -94,12 +98,16 @@ export class PodWatcher {
   }
 
   private async finishDeletion(pod: Pod): Promise<void> {
-    const uid = pod.metadata.uid;
+    await this.runners.get(pod.metadata.uid)?.stop("deleted", pod.metadata.deletionGracePeriodSeconds);
+    await this.deleteNow(pod.metadata);
+  }
+
+  /** Deletes the pod with grace 0 (its processes are gone), once per pod. */
+  private async deleteNow(id: PodIdentity): Promise<void> {
+    const { name, namespace, uid } = id;
     if (this.deleting.has(uid)) return;
     this.deleting.add(uid);
-    const { name, namespace } = pod.metadata;
     try {
-      await this.runners.get(uid)?.stop("deleted", pod.metadata.deletionGracePeriodSeconds);
       await this.ctx.clients.core.deleteNamespacedPod({ name, namespace, gracePeriodSeconds: 0, body: { gracePeriodSeconds: 0, preconditions: { uid } } });
       this.ctx.log.info({ pod: `${namespace}/${name}`, uid }, "Deleted pod after its processes ended");
     } catch (err) {
