@@ -28,10 +28,13 @@ export interface LocalCluster {
 
 export const crdDir = (): string => join(repoRoot(), "crds");
 
-/** Applies crds/ with server-side apply and waits until every CRD is Established. */
+/** Applies crds/ (a kustomization) with server-side apply and waits until every CRD is Established. */
 export async function installCrds(kubectl: string, kubeconfig: string): Promise<void> {
-  await kubectlOrThrow(kubectl, kubeconfig, ["apply", "--server-side", "--force-conflicts", "--field-manager=aegis-install", "-f", crdDir()]);
-  await kubectlOrThrow(kubectl, kubeconfig, ["wait", "--for=condition=Established", "--timeout=60s", "-f", crdDir()]);
+  const applied = await kubectlOrThrow(kubectl, kubeconfig, [
+    "apply", "--server-side", "--force-conflicts", "--field-manager=aegis-install", "-k", crdDir(), "-o", "name",
+  ]);
+  const names = applied.split("\n").map((line) => line.trim()).filter(Boolean);
+  await kubectlOrThrow(kubectl, kubeconfig, ["wait", "--for=condition=Established", "--timeout=60s", ...names]);
 }
 
 async function startLocalNode(cp: ControlPlane, kubectl: string): Promise<void> {
