@@ -60,9 +60,19 @@ export class PodWatcher {
       (err: unknown) => {
         if (this.stopped) return;
         if (err) this.ctx.log.warn({ err: errorMessage(err) }, "The pod watch ended; watching again");
-        setTimeout(() => void this.watch().catch((e: unknown) => this.ctx.log.error({ err: errorMessage(e) }, "Could not watch pods")), REWATCH_MS);
+        this.rewatch();
       },
     );
+  }
+
+  /** Watches again after a pause, and keeps trying while the API server is unreachable. */
+  private rewatch(): void {
+    setTimeout(() => {
+      this.watch().catch((err: unknown) => {
+        this.ctx.log.warn({ err: errorMessage(err) }, "Could not watch pods; trying again");
+        this.rewatch();
+      });
+    }, REWATCH_MS);
   }
 
   private handle(type: string, raw: unknown): void {
