@@ -22,6 +22,8 @@ declare module "vitest" {
     localNode: boolean;
     /** True when the tests started the control plane themselves (and may restart parts of it). */
     ownCluster: boolean;
+    /** True when kwok manages nodes annotated kwok.x-k8s.io/node=fake. */
+    kwok: boolean;
   }
 }
 
@@ -34,6 +36,7 @@ async function useExistingCluster(project: TestProject, kubeconfig: string): Pro
   project.provide("kubectl", kubectl);
   project.provide("localNode", node.code === 0);
   project.provide("ownCluster", false);
+  project.provide("kwok", false);
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
@@ -45,7 +48,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const home = await mkdtemp(join(tmpdir(), "aegis-test-"));
   let cluster;
   try {
-    cluster = await startLocalCluster({ home });
+    // kwok simulates fake nodes next to aegis-local, so tests can prove each node keeps to its pods.
+    cluster = await startLocalCluster({ home, kwok: true });
   } catch (err) {
     await rm(home, { recursive: true, force: true });
     if (err instanceof ControlPlaneError) throw new Error(err.describe(), { cause: err });
@@ -55,6 +59,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide("kubectl", cluster.kubectl);
   project.provide("localNode", true);
   project.provide("ownCluster", true);
+  project.provide("kwok", true);
   return async () => {
     await cluster.stop();
     await rm(home, { recursive: true, force: true });
