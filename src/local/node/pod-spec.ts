@@ -72,27 +72,20 @@ const projection = z.object({
   downwardAPI: z.object({ items: z.array(downwardFile).optional().default([]) }).optional(),
 });
 
+/** The fields secret and configMap volumes share. */
+const keyedFiles = {
+  items: z.array(keyToPath).optional(),
+  defaultMode: z.number().int().optional(),
+  optional: z.boolean().optional(),
+};
+
 const volume = z
   .object({
     name: str,
     emptyDir: z.object({}).passthrough().optional(),
     hostPath: z.object({ path: str, type: str.optional() }).optional(),
-    secret: z
-      .object({
-        secretName: str,
-        items: z.array(keyToPath).optional(),
-        defaultMode: z.number().int().optional(),
-        optional: z.boolean().optional(),
-      })
-      .optional(),
-    configMap: z
-      .object({
-        name: str,
-        items: z.array(keyToPath).optional(),
-        defaultMode: z.number().int().optional(),
-        optional: z.boolean().optional(),
-      })
-      .optional(),
+    secret: z.object({ secretName: str, ...keyedFiles }).optional(),
+    configMap: z.object({ name: str, ...keyedFiles }).optional(),
     projected: z.object({ sources: z.array(projection).default([]), defaultMode: z.number().int().optional() }).optional(),
     downwardAPI: z
       .object({ items: z.array(downwardFile).optional().default([]), defaultMode: z.number().int().optional() })
