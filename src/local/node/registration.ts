@@ -5,8 +5,10 @@
  */
 import { applyOptions, FIELD_MANAGER, type KubeClients } from "./kube.ts";
 import { kubeTime } from "./pod-status.ts";
+import { MODULES, moduleVersion } from "../controlplane/modules.ts";
 
-export const NODE_VERSION = "v1.35.0-aegis-local";
+/** The node reports the Kubernetes release of the control plane it is built with. */
+export const NODE_VERSION = `${moduleVersion(MODULES.find((m) => m.name === "kubernetes")!)}-aegis-local`;
 
 export interface MachineFacts {
   cpus: number;
