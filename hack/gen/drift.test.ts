@@ -1,7 +1,7 @@
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import { describeDrift, findDrift, isClean } from "./drift.ts";
 import { generatedOnDisk, readRepoFile, writeAll } from "./files.ts";
 import { HEADER, renderAll } from "./render.ts";
@@ -52,6 +52,7 @@ describe("renderAll", () => {
 
   it("is detected by verify when a generated file is edited, and repaired by gen", () => {
     const root = mkdtempSync(join(tmpdir(), "aegis-gen-"));
+    onTestFinished(() => rmSync(root, { recursive: true, force: true }));
     writeAll(files, root);
     expect(isClean(findDrift(files, (p) => readRepoFile(p, root), generatedOnDisk(root)))).toBe(true);
     const crd = join(root, "crds/agents.aegis.dev.yaml");

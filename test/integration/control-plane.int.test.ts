@@ -1,24 +1,15 @@
 import { createServer, type Server } from "node:net";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { startControlPlane } from "../../src/local/controlplane/controlplane.ts";
 import { ControlPlaneError } from "../../src/local/controlplane/errors.ts";
 import { installCrds } from "../../src/local/cluster.ts";
 import { kubectlOrThrow, runKubectl } from "../../src/local/kubectl.ts";
 import { kubectl } from "../helpers/cluster.ts";
 import { processesMentioning } from "../helpers/processes.ts";
+import { tempDirs } from "../helpers/temp-dirs.ts";
 
-const homes: string[] = [];
-async function newHome(): Promise<string> {
-  const home = await mkdtemp(join(tmpdir(), "aegis-cp-test-"));
-  homes.push(home);
-  return home;
-}
-afterAll(async () => {
-  for (const home of homes) await rm(home, { recursive: true, force: true });
-});
+const tempDir = tempDirs();
+const newHome = (): Promise<string> => tempDir("aegis-cp-test");
 
 describe("the shared test cluster", () => {
   it("is the Kubernetes release the control-plane module pins", async () => {

@@ -1,12 +1,14 @@
-import { mkdtemp, writeFile, chmod } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { chmod, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { diagnose, isAlive, startComponent } from "./component.ts";
+import { tempDirs } from "../../../test/helpers/temp-dirs.ts";
 import { ControlPlaneError } from "./errors.ts";
 
+const tempDir = tempDirs();
+
 async function script(body: string): Promise<{ path: string; dir: string }> {
-  const dir = await mkdtemp(join(tmpdir(), "aegis-component-"));
+  const dir = await tempDir("aegis-component");
   const path = join(dir, "component.sh");
   await writeFile(path, `#!/bin/sh\n${body}\n`);
   await chmod(path, 0o755);

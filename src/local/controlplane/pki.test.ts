@@ -1,14 +1,15 @@
 import "reflect-metadata";
 import * as x509 from "@peculiar/x509";
-import { mkdtemp, readFile, stat } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { readFile, stat } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
+import { tempDirs } from "../../../test/helpers/temp-dirs.ts";
 import { CERTIFICATES, ensurePki, subjectName } from "./pki.ts";
+
+const tempDir = tempDirs();
 
 describe("ensurePki", () => {
   it("issues a serving certificate for 127.0.0.1 and an admin in system:masters, all signed by the CA", async () => {
-    const dir = await mkdtemp(join(tmpdir(), "aegis-pki-"));
+    const dir = await tempDir("aegis-pki");
     const pki = await ensurePki(dir);
     const ca = new x509.X509Certificate(await readFile(pki.caCert, "utf8"));
     const serving = new x509.X509Certificate(await readFile(pki.certPath("apiserver"), "utf8"));
@@ -23,7 +24,7 @@ describe("ensurePki", () => {
   });
 
   it("reuses a complete PKI instead of replacing it", async () => {
-    const dir = await mkdtemp(join(tmpdir(), "aegis-pki-"));
+    const dir = await tempDir("aegis-pki");
     const first = await readFile((await ensurePki(dir)).caCert, "utf8");
     const second = await readFile((await ensurePki(dir)).caCert, "utf8");
     expect(second).toBe(first);
