@@ -76,7 +76,8 @@ export const CONTROLLERS = [
   "pod-garbage-collector-controller",
 ] as const;
 
-export function controllerManagerArgs(o: { kubeconfig: string; port: number; pki: Pki; certDir: string }): string[] {
+/** Flags shared by kube-controller-manager and kube-scheduler: identity, serving, no election. */
+function componentArgs(o: { kubeconfig: string; port: number; certDir: string }): string[] {
   return [
     `--kubeconfig=${o.kubeconfig}`,
     `--authentication-kubeconfig=${o.kubeconfig}`,
@@ -85,25 +86,23 @@ export function controllerManagerArgs(o: { kubeconfig: string; port: number; pki
     `--bind-address=${LOOPBACK}`,
     `--secure-port=${o.port}`,
     `--cert-dir=${o.certDir}`,
-    `--controllers=${CONTROLLERS.join(",")}`,
-    `--root-ca-file=${o.pki.caCert}`,
-    `--service-account-private-key-file=${o.pki.serviceAccountKey}`,
-    "--use-service-account-credentials=true",
     "--v=1",
   ];
 }
 
-export function schedulerArgs(o: { kubeconfig: string; port: number; certDir: string }): string[] {
+export function controllerManagerArgs(o: { kubeconfig: string; port: number; pki: Pki; certDir: string }): string[] {
   return [
-    `--kubeconfig=${o.kubeconfig}`,
-    `--authentication-kubeconfig=${o.kubeconfig}`,
-    `--authorization-kubeconfig=${o.kubeconfig}`,
-    "--leader-elect=false",
-    `--bind-address=${LOOPBACK}`,
-    `--secure-port=${o.port}`,
-    `--cert-dir=${o.certDir}`,
-    "--v=1",
+    ...componentArgs(o),
+    `--controllers=${CONTROLLERS.join(",")}`,
+    `--root-ca-file=${o.pki.caCert}`,
+    `--service-account-private-key-file=${o.pki.serviceAccountKey}`,
+    // Each controller acts as its own ServiceAccount with its bootstrap role, as in kubeadm.
+    "--use-service-account-credentials=true",
   ];
+}
+
+export function schedulerArgs(o: { kubeconfig: string; port: number; certDir: string }): string[] {
+  return componentArgs(o);
 }
 
 export function kwokArgs(o: { kubeconfig: string; config: string; port: number }): string[] {

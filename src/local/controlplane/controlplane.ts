@@ -16,7 +16,7 @@ import { ensureBinaries, type BuiltModule } from "./build.ts";
 import { startComponent, stopProcessGroup, type ComponentSpec, type RunningComponent } from "./component.ts";
 import { ControlPlaneError } from "./errors.ts";
 import { writeKubeconfig } from "./kubeconfig.ts";
-import { ensurePki, type CertificateRole, type Pki } from "./pki.ts";
+import { CERTIFICATES, ensurePki, type CertificateRole, type Pki } from "./pki.ts";
 import { LOOPBACK, freePort, pickPort } from "./ports.ts";
 import { isHealthy } from "./probe.ts";
 
@@ -84,6 +84,12 @@ export async function stopRecorded(home: string): Promise<string[]> {
 }
 
 /** etcd keeps its member's peer URL in its data, so a restart reuses the ports when it can. */
+async function readClientPem(pki: Pki, role: CertificateRole): Promise<{ ca: string; cert: string; key: string }> {
+  const files = pki.clientFiles(role);
+  const [ca, cert, key] = await Promise.all([files.ca, files.cert, files.key].map((f) => readFile(f, "utf8")));
+  return { ca: ca!, cert: cert!, key: key! };
+}
+
 async function etcdPorts(home: string): Promise<{ clientPort: number; peerPort: number }> {
   const saved = await readFile(join(home, "etcd-ports.json"), "utf8").then(JSON.parse, () => undefined) as
     | { clientPort: number; peerPort: number }
@@ -112,111 +118,76 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   const k8s = binaries.kubernetes.binaries;
   const running: RunningComponent[] = [];
   const state: StateFile = { server: "", etcd: { clientPort: 0, peerPort: 0 }, processes: [] };
-  const record = async (component: RunningComponent, binary: string) => {
+  /** Starts a component and records it, so that stop() and the stop command end it too. */
+  const attach = async (spec: ComponentSpec) => {
+    const component = await startComponent(spec);
     running.push(component);
-    state.processes.push({ name: component.name, pid: component.pid, binary });
+    state.processes.push({ name: component.name, pid: component.pid, binary: spec.binary });
     await writeFile(stateFile(home), JSON.stringify(state, null, 2));
+    return component;
   };
   const stop = async () => {
     for (const c of [...running].reverse()) await c.stop();
     running.length = 0;
     await rm(stateFile(home), { force: true });
   };
-  const tls = (role: CertificateRole) => ({
-    ca: pki.caCert,
-    cert: pki.certPath(role),
-    key: pki.keyPath(role),
-  });
-  const pemTls = async (role: CertificateRole) => {
-    const files = tls(role);
-    const [ca, cert, key] = await Promise.all([files.ca, files.cert, files.key].map((f) => readFile(f, "utf8")));
-    return { ca: ca!, cert: cert!, key: key! };
-  };
 
   try {
     const etcd = await etcdPorts(home);
     state.etcd = etcd;
-    const etcdBinary = binaries.etcd.binaries.etcd!;
-    await record(
-      await startComponent({
-        name: "etcd",
-        binary: etcdBinary,
-        args: etcdArgs({ dataDir: join(home, "etcd"), ...etcd }),
-        logPath: join(logs, "etcd.log"),
-        ready: () => isHealthy(`http://${LOOPBACK}:${etcd.clientPort}/health`),
-      }),
-      etcdBinary,
-    );
+    await attach({
+      name: "etcd",
+      binary: binaries.etcd.binaries.etcd!,
+      args: etcdArgs({ dataDir: join(home, "etcd"), ...etcd }),
+      logPath: join(logs, "etcd.log"),
+      ready: () => isHealthy(`http://${LOOPBACK}:${etcd.clientPort}/health`),
+    });
 
     const port = await pickPort("kube-apiserver", options.apiserverPort);
     const server = `https://${LOOPBACK}:${port}`;
     state.server = server;
-    const adminTls = await pemTls("admin");
-    await record(
-      await startComponent({
-        name: "kube-apiserver",
-        binary: k8s["kube-apiserver"]!,
-        args: apiserverArgs({ pki, port, etcdPort: etcd.clientPort, certDir: join(home, "apiserver") }),
-        logPath: join(logs, "kube-apiserver.log"),
-        ready: () => isHealthy(`${server}/readyz`, adminTls),
-        startTimeoutMs: 180_000,
-      }),
-      k8s["kube-apiserver"]!,
-    );
+    const adminTls = await readClientPem(pki, "admin");
+    await attach({
+      name: "kube-apiserver",
+      binary: k8s["kube-apiserver"]!,
+      args: apiserverArgs({ pki, port, etcdPort: etcd.clientPort, certDir: join(home, "apiserver") }),
+      logPath: join(logs, "kube-apiserver.log"),
+      ready: () => isHealthy(`${server}/readyz`, adminTls),
+      startTimeoutMs: 180_000,
+    });
 
     const kubeconfig = join(home, "kubeconfig");
-    const clientFiles = (role: CertificateRole) => ({ ca: pki.caCert, cert: pki.certPath(role), key: pki.keyPath(role) });
-    await writeKubeconfig(kubeconfig, server, clientFiles("admin"), "aegis-admin");
+    await writeKubeconfig(kubeconfig, server, pki.clientFiles("admin"), CERTIFICATES.admin.commonName);
 
-    if (options.controllerManager !== false) {
-      const kc = join(home, "controller-manager.kubeconfig");
-      await writeKubeconfig(kc, server, clientFiles("controllerManager"), "system:kube-controller-manager");
-      const kcmPort = await freePort();
-      await record(
-        await startComponent({
-          name: "kube-controller-manager",
-          binary: k8s["kube-controller-manager"]!,
-          args: controllerManagerArgs({ kubeconfig: kc, port: kcmPort, pki, certDir: join(home, "controller-manager") }),
-          logPath: join(logs, "kube-controller-manager.log"),
-          ready: () => isHealthy(`https://${LOOPBACK}:${kcmPort}/healthz`, { insecure: true }),
-        }),
-        k8s["kube-controller-manager"]!,
-      );
-    }
-    if (options.scheduler !== false) {
-      const kc = join(home, "scheduler.kubeconfig");
-      await writeKubeconfig(kc, server, clientFiles("scheduler"), "system:kube-scheduler");
-      const schedPort = await freePort();
-      await record(
-        await startComponent({
-          name: "kube-scheduler",
-          binary: k8s["kube-scheduler"]!,
-          args: schedulerArgs({ kubeconfig: kc, port: schedPort, certDir: join(home, "scheduler") }),
-          logPath: join(logs, "kube-scheduler.log"),
-          ready: () => isHealthy(`https://${LOOPBACK}:${schedPort}/healthz`, { insecure: true }),
-        }),
-        k8s["kube-scheduler"]!,
-      );
+    // kube-controller-manager and kube-scheduler: each with its own client identity and a
+    // self-signed serving certificate, healthy when /healthz answers.
+    const kubeComponents = [
+      { enabled: options.controllerManager !== false, name: "kube-controller-manager", role: "controllerManager", args: controllerManagerArgs },
+      { enabled: options.scheduler !== false, name: "kube-scheduler", role: "scheduler", args: schedulerArgs },
+    ] as const;
+    for (const c of kubeComponents) {
+      if (!c.enabled) continue;
+      const kc = join(home, `${c.name}.kubeconfig`);
+      await writeKubeconfig(kc, server, pki.clientFiles(c.role), CERTIFICATES[c.role].commonName);
+      const componentPort = await freePort();
+      await attach({
+        name: c.name,
+        binary: k8s[c.name]!,
+        args: c.args({ kubeconfig: kc, port: componentPort, pki, certDir: join(home, c.name) }),
+        logPath: join(logs, `${c.name}.log`),
+        ready: () => isHealthy(`https://${LOOPBACK}:${componentPort}/healthz`, { insecure: true }),
+      });
     }
     if (options.kwok) {
-      const kwokBinary = binaries.kwok.binaries.kwok!;
       const kwokPort = await freePort();
-      await record(
-        await startComponent({
-          name: "kwok",
-          binary: kwokBinary,
-          args: kwokArgs({ kubeconfig, config: join(binaries.kwok.dir, "kwok-stages.yaml"), port: kwokPort }),
-          logPath: join(logs, "kwok.log"),
-          ready: () => isHealthy(`http://${LOOPBACK}:${kwokPort}/healthz`),
-        }),
-        kwokBinary,
-      );
+      await attach({
+        name: "kwok",
+        binary: binaries.kwok.binaries.kwok!,
+        args: kwokArgs({ kubeconfig, config: join(binaries.kwok.dir, "kwok-stages.yaml"), port: kwokPort }),
+        logPath: join(logs, "kwok.log"),
+        ready: () => isHealthy(`http://${LOOPBACK}:${kwokPort}/healthz`),
+      });
     }
-    const attach = async (spec: ComponentSpec) => {
-      const component = await startComponent(spec);
-      await record(component, spec.binary);
-      return component;
-    };
     return { home, server, kubeconfig, pki, binaries, components: running, attach, stop };
   } catch (err) {
     await stop();

@@ -65,6 +65,8 @@ export interface Pki {
   readonly serviceAccountPub: string;
   certPath(role: CertificateRole): string;
   keyPath(role: CertificateRole): string;
+  /** The CA, certificate and key files a client of this role presents. */
+  clientFiles(role: CertificateRole): { ca: string; cert: string; key: string };
 }
 
 /** The subject of a certificate as the x509 library's name string. */
@@ -146,6 +148,7 @@ function pkiAt(dir: string): Pki {
     serviceAccountPub: join(dir, "sa.pub"),
     certPath: (role) => join(dir, `${CERTIFICATES[role].file}.crt`),
     keyPath: (role) => join(dir, `${CERTIFICATES[role].file}.key`),
+    clientFiles: (role) => ({ ca: join(dir, "ca.crt"), cert: join(dir, `${CERTIFICATES[role].file}.crt`), key: join(dir, `${CERTIFICATES[role].file}.key`) }),
   };
 }
 
