@@ -1,7 +1,11 @@
+import { spawn } from "node:child_process";
+import { readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { createServer, type Server } from "node:net";
 import { describe, expect, it } from "vitest";
 import { startControlPlane } from "../../src/local/controlplane/controlplane.ts";
 import { ControlPlaneError } from "../../src/local/controlplane/errors.ts";
+import { isAlive } from "../../src/local/controlplane/component.ts";
 import { installCrds } from "../../src/local/cluster.ts";
 import { kubectlOrThrow, runKubectl } from "../../src/local/kubectl.ts";
 import { kubectl } from "../helpers/cluster.ts";
@@ -63,6 +67,47 @@ describe("a control plane of its own", () => {
       expect(await processesMentioning(home)).toEqual([]);
     } finally {
       blocker.close();
+    }
+  });
+});
+
+describe("two starts on one home", () => {
+  it("refuses the second while the first runs, naming the home and the way out", { timeout: 180_000 }, async () => {
+    const home = await newHome();
+    // The first start is made to belong to another live process.
+    const owner = spawn("sleep", ["600"], { stdio: "ignore" });
+    try {
+      const first = await startControlPlane({ home, controllerManager: false, scheduler: false });
+      const statePath = join(home, "control-plane.json");
+      const state = JSON.parse(await readFile(statePath, "utf8")) as { ownerPid: number };
+      await writeFile(statePath, JSON.stringify({ ...state, ownerPid: owner.pid }));
+      const error = await startControlPlane({ home, controllerManager: false, scheduler: false }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ControlPlaneError);
+      expect((error as ControlPlaneError).describe()).toMatch(/already running in .*started by pid \d+[\s\S]*hint: .*AEGIS_HOME/);
+      expect(await kubectlOrThrow(first.binaries.kubernetes.binaries.kubectl!, first.kubeconfig, ["get", "--raw", "/readyz"])).toBe("ok");
+      await first.stop();
+    } finally {
+      owner.kill();
+    }
+    expect(await processesMentioning(home)).toEqual([]);
+  });
+
+  it("cleans up the components of a run whose owner died, then starts", { timeout: 180_000 }, async () => {
+    const home = await newHome();
+    const crashed = await startControlPlane({ home, controllerManager: false, scheduler: false });
+    const leftovers = crashed.components.map((c) => c.pid);
+    const dead = spawn("true");
+    await new Promise((resolve) => dead.on("exit", resolve));
+    const statePath = join(home, "control-plane.json");
+    const state = JSON.parse(await readFile(statePath, "utf8")) as { ownerPid: number };
+    await writeFile(statePath, JSON.stringify({ ...state, ownerPid: dead.pid }));
+
+    const second = await startControlPlane({ home, controllerManager: false, scheduler: false });
+    try {
+      for (const pid of leftovers) expect(isAlive(pid)).toBe(false);
+      expect(await kubectlOrThrow(second.binaries.kubernetes.binaries.kubectl!, second.kubeconfig, ["get", "--raw", "/readyz"])).toBe("ok");
+    } finally {
+      await second.stop();
     }
   });
 });

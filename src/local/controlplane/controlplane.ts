@@ -13,7 +13,7 @@ import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { apiserverArgs, controllerManagerArgs, etcdArgs, kwokArgs, schedulerArgs } from "./args.ts";
 import { ensureBinaries, type BuiltModule } from "./build.ts";
-import { startComponent, stopProcessGroup, type ComponentSpec, type RunningComponent } from "./component.ts";
+import { isAlive, startComponent, stopProcessGroup, type ComponentSpec, type RunningComponent } from "./component.ts";
 import { ControlPlaneError } from "./errors.ts";
 import { writeKubeconfig } from "./kubeconfig.ts";
 import { CERTIFICATES, ensurePki, type CertificateRole, type Pki } from "./pki.ts";
@@ -42,6 +42,8 @@ export interface ControlPlane {
 }
 
 interface StateFile {
+  /** The process that started the components (npm start, a test run). */
+  ownerPid: number;
   server: string;
   etcd: { clientPort: number; peerPort: number };
   processes: { name: string; pid: number; binary: string }[];
@@ -83,6 +85,15 @@ export async function stopRecorded(home: string): Promise<string[]> {
   return stopped;
 }
 
+/** Two runs on one home would share etcd's data: refuse while another live process owns it. */
+async function refuseIfOwned(home: string): Promise<void> {
+  const state = await readState(home);
+  if (!state || state.ownerPid === process.pid || !isAlive(state.ownerPid)) return;
+  throw new ControlPlaneError(`a local cluster is already running in ${home} (started by pid ${state.ownerPid}, API server ${state.server})`, {
+    hint: "use that cluster, stop it (Ctrl-C where it runs, or npm run control-plane:stop), or set AEGIS_HOME to another folder",
+  });
+}
+
 /** etcd keeps its member's peer URL in its data, so a restart reuses the ports when it can. */
 async function readClientPem(pki: Pki, role: CertificateRole): Promise<{ ca: string; cert: string; key: string }> {
   const files = pki.clientFiles(role);
@@ -112,12 +123,14 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   const home = options.home;
   const logs = join(home, "logs");
   await mkdir(logs, { recursive: true });
+  await refuseIfOwned(home);
+  // Components of an earlier run whose owner died (kill -9, a crash) are stopped first.
   await stopRecorded(home);
   const binaries = await ensureBinaries();
   const pki = await ensurePki(join(home, "pki"));
   const k8s = binaries.kubernetes.binaries;
   const running: RunningComponent[] = [];
-  const state: StateFile = { server: "", etcd: { clientPort: 0, peerPort: 0 }, processes: [] };
+  const state: StateFile = { ownerPid: process.pid, server: "", etcd: { clientPort: 0, peerPort: 0 }, processes: [] };
   /** Starts a component and records it, so that stop() and the stop command end it too. */
   const attach = async (spec: ComponentSpec) => {
     const component = await startComponent(spec);
