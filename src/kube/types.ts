@@ -71,6 +71,8 @@ export interface KubeClient {
    */
   watch<T extends KubeObject>(res: Resource, options: WatchOptions, onEvent: (type: WatchEventType, obj: T) => void): Promise<void>;
   create<T extends KubeObject>(res: Resource, obj: T, options?: { fieldManager?: string; dryRun?: boolean }): Promise<T>;
+  /** PUT of the whole object; metadata.resourceVersion makes it conditional (Conflict when stale). */
+  update<T extends KubeObject>(res: Resource, obj: T, options?: { fieldManager?: string }): Promise<T>;
   /** Deletes; NotFound is not an error. */
   delete(res: Resource, namespace: string | undefined, name: string, options?: { propagationPolicy?: "Foreground" | "Background" | "Orphan"; uid?: string }): Promise<void>;
   /** Server-side apply of `obj` (apiVersion, kind, metadata.name/namespace and the owned fields). */

@@ -36,6 +36,13 @@ export interface ControlPlane {
   readonly pki: Pki;
   readonly binaries: Record<"kubernetes" | "etcd" | "kwok", BuiltModule>;
   readonly components: readonly RunningComponent[];
+  /** etcd's client URL (its v3 JSON gateway answers there too: used by tests to compact). */
+  readonly etcdUrl: string;
+  /**
+   * Stops one component and starts it again with the same flags and port (e.g. kube-apiserver,
+   * to test that clients survive an API server restart). Resolves once it is ready again.
+   */
+  restart(name: string): Promise<RunningComponent>;
   /** Starts another process (the local node, say) that stop() and the stop command also end. */
   attach(spec: ComponentSpec): Promise<RunningComponent>;
   stop(): Promise<void>;
@@ -132,11 +139,25 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   const running: RunningComponent[] = [];
   const state: StateFile = { ownerPid: process.pid, server: "", etcd: { clientPort: 0, peerPort: 0 }, processes: [] };
   /** Starts a component and records it, so that stop() and the stop command end it too. */
+  const specs = new Map<string, ComponentSpec>();
+  const saveState = () => writeFile(stateFile(home), JSON.stringify(state, null, 2));
   const attach = async (spec: ComponentSpec) => {
     const component = await startComponent(spec);
+    specs.set(spec.name, spec);
     running.push(component);
     state.processes.push({ name: component.name, pid: component.pid, binary: spec.binary });
-    await writeFile(stateFile(home), JSON.stringify(state, null, 2));
+    await saveState();
+    return component;
+  };
+  const restart = async (name: string) => {
+    const index = running.findIndex((c) => c.name === name);
+    const spec = specs.get(name);
+    if (index < 0 || !spec) throw new ControlPlaneError(`no running component named ${name}`);
+    await running[index]!.stop();
+    const component = await startComponent(spec);
+    running[index] = component;
+    state.processes = state.processes.map((p) => (p.name === name ? { ...p, pid: component.pid } : p));
+    await saveState();
     return component;
   };
   const stop = async () => {
@@ -201,7 +222,8 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
         ready: () => isHealthy(`http://${LOOPBACK}:${kwokPort}/healthz`),
       });
     }
-    return { home, server, kubeconfig, pki, binaries, components: running, attach, stop };
+    const etcdUrl = `http://${LOOPBACK}:${etcd.clientPort}`;
+    return { home, server, kubeconfig, pki, binaries, components: running, etcdUrl, restart, attach, stop };
   } catch (err) {
     await stop();
     if (err instanceof ControlPlaneError) throw err;
