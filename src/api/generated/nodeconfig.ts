@@ -470,6 +470,11 @@ export interface NodeConfigStatus {
   matchedNodes?: number;
   /** Names of the matched nodes, at most 50. */
   nodeNames?: string[];
+  /**
+   * Total capacity of the matched nodes by resource name, as their kubelets report it, e.g. {cpu:
+   * "8", memory: 32Gi, pods: "220"}.
+   */
+  capacity?: Record<string, string>;
   /** LLM providers that answered their last check. */
   readyProviders?: string[];
 }

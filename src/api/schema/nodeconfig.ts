@@ -1,6 +1,6 @@
 // NodeConfig (cluster-scoped): a node role, its tags and resources, runtime and storage settings,
 // tool servers and security contexts, and on orchestrator nodes the LLM providers (spec §7).
-import { array, boolean, describe, enumOf, integer, object, rule, string } from "./builders.ts";
+import { array, boolean, describe, enumOf, integer, map, object, rule, string } from "./builders.ts";
 import {
   LABEL_PATTERN, duration, envList, labelSelector, quantity, resourceRequirements, statusOf,
 } from "./common.ts";
@@ -103,6 +103,8 @@ export const nodeConfigKind: KindDefinition = {
   status: statusOf("Observed state. Conditions: Ready (settings applied to the matched nodes; providers reachable).", {
     matchedNodes: integer("Nodes the nodeSelector matches.", { minimum: 0 }),
     nodeNames: array("Names of the matched nodes, at most 50.", string("A Node name.", { maxLength: 253 }), 50),
+    capacity: map("Total capacity of the matched nodes by resource name, as their kubelets report it, e.g. {cpu: \"8\", memory: 32Gi, pods: \"220\"}.",
+      quantity("A quantity, e.g. 8, 500m or 32Gi."), 32),
     readyProviders: array("LLM providers that answered their last check.", string("A provider name.", { maxLength: 63 }), 16),
   }),
   printerColumns: [
