@@ -1,0 +1,40 @@
+/**
+ * The part of a NodeConfig spec this controller reads, parsed once. The CRD schema already
+ * guarantees this shape for stored objects; parsing anyway keeps the decision functions total
+ * (any JSON in, a condition out) and gives garbage a precise InvalidSpec message.
+ */
+import { z } from "zod";
+import type { NodeConfigSpec } from "../../src/api/index.ts";
+
+const secretRef = z.object({ namespace: z.string(), name: z.string(), key: z.string() });
+
+const provider = z.object({
+  name: z.string(),
+  enabled: z.boolean().optional(),
+  apiKeySecretRef: secretRef.optional(),
+  models: z.array(z.object({ alias: z.string(), model: z.string() })),
+});
+
+const spec = z.object({
+  type: z.enum(["Orchestrator", "Edge", "Hybrid"] satisfies NodeConfigSpec["type"][]),
+  nodeSelector: z.unknown().optional(),
+  tags: z.array(z.string()).optional(),
+  llmProviders: z.array(provider).optional(),
+});
+
+export type NodeConfigView = z.infer<typeof spec>;
+export type ProviderView = z.infer<typeof provider>;
+
+export type SpecReading = { readonly ok: true; readonly spec: NodeConfigView } | { readonly ok: false; readonly message: string };
+
+/** Parses `raw` (anything) into the view, or says what is wrong with it. */
+export function readSpec(raw: unknown): SpecReading {
+  const result = spec.safeParse(raw);
+  if (result.success) return { ok: true, spec: result.data };
+  const issue = result.error.issues[0];
+  const path = issue ? ["spec", ...issue.path.map(String)].join(".") : "spec";
+  return { ok: false, message: `${path}: ${issue?.message ?? "invalid"}` };
+}
+
+/** Providers that count: enabled (the default) ones. */
+export const enabledProviders = (view: NodeConfigView): ProviderView[] => (view.llmProviders ?? []).filter((p) => p.enabled !== false);
