@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import type { NodeConfigSpec } from "../../src/api/index.ts";
+import { readSpecWith, type SpecReading as Reading } from "../../src/runtime/spec-reading.ts";
 
 const secretRef = z.object({ namespace: z.string(), name: z.string(), key: z.string() });
 
@@ -25,16 +26,10 @@ const spec = z.object({
 export type NodeConfigView = z.infer<typeof spec>;
 export type ProviderView = z.infer<typeof provider>;
 
-export type SpecReading = { readonly ok: true; readonly spec: NodeConfigView } | { readonly ok: false; readonly message: string };
+export type SpecReading = Reading<NodeConfigView>;
 
 /** Parses `raw` (anything) into the view, or says what is wrong with it. */
-export function readSpec(raw: unknown): SpecReading {
-  const result = spec.safeParse(raw);
-  if (result.success) return { ok: true, spec: result.data };
-  const issue = result.error.issues[0];
-  const path = issue ? ["spec", ...issue.path.map(String)].join(".") : "spec";
-  return { ok: false, message: `${path}: ${issue?.message ?? "invalid"}` };
-}
+export const readSpec = (raw: unknown): SpecReading => readSpecWith(spec, raw);
 
 /** Providers that count: enabled (the default) ones. */
 export const enabledProviders = (view: NodeConfigView): ProviderView[] => (view.llmProviders ?? []).filter((p) => p.enabled !== false);
