@@ -18,6 +18,7 @@ describe("planStatus", () => {
     { reason: "a new reason is a transition", cur: current(ready("False", "A")), desired: want(ready("False", "B")), gen: 1, changed: true, transitions: ["B"] },
     { reason: "an owned field changed", cur: current(ready("True", "Ok"), { image: "a/b" }), desired: want(ready("True", "Ok"), { image: "a/c" }), gen: 1, changed: true, transitions: [] },
     { reason: "an owned field to remove", cur: current(ready("True", "Ok"), { image: "a/b" }), desired: want(ready("True", "Ok"), { image: undefined }), gen: 1, changed: true, transitions: [] },
+    { reason: "a condition other than Ready turning True is no event", cur: undefined, desired: want({ ...ready("True", "Fine"), type: "Accepted" }), gen: 1, changed: true, transitions: [] },
     { reason: "an absent field staying absent", cur: current(ready("True", "Ok")), desired: want(ready("True", "Ok"), { image: undefined }), gen: 1, changed: false, transitions: [] },
   ])("$reason", ({ cur, desired, gen, changed, transitions }) => {
     const plan = planStatus(cur, desired, gen, t1);

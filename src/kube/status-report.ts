@@ -5,7 +5,7 @@
  * resourceVersions stay put once converged). Events go out on condition transitions only.
  */
 import { isDeepStrictEqual } from "node:util";
-import type { Condition } from "../api/index.ts";
+import { READY_CONDITION, type Condition } from "../api/index.ts";
 import type { EventRecorder } from "../runtime/types.ts";
 import { setCondition } from "./conditions.ts";
 import type { KubeClient, KubeObject, Resource } from "./types.ts";
@@ -31,7 +31,7 @@ export interface StatusPlan {
   readonly status: Record<string, unknown>;
   /** False when the object already carries exactly this: then nothing is written. */
   readonly changed: boolean;
-  /** Conditions whose status or reason changed, one Event each (de-duplicated by reason). */
+  /** Conditions whose status or reason changed to False, or Ready's: one Event each (de-duplicated by reason). */
   readonly transitions: readonly ConditionInput[];
 }
 
@@ -53,9 +53,10 @@ export function planStatus(current: unknown, desired: DesiredStatus, generation:
     const result = setCondition(conditions, want, generation, now);
     conditions = result.conditions;
     changed ||= result.changed;
-    if (before?.status !== want.status || before.reason !== want.reason) {
-      if (!transitions.some((t) => t.reason === want.reason)) transitions.push(want);
-    }
+    // A transition earns an Event when it is bad news, or when it is the summary (Ready).
+    const transitioned = before?.status !== want.status || before.reason !== want.reason;
+    const noteworthy = want.status === "False" || want.type === READY_CONDITION;
+    if (transitioned && noteworthy && !transitions.some((t) => t.reason === want.reason)) transitions.push(want);
   }
   const owned = new Set(desired.conditions.map((c) => c.type));
   const status: Record<string, unknown> = {
