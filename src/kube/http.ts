@@ -150,6 +150,7 @@ export function createTransport(kc: KubeConfig, options: { timeoutMs?: number } 
       try {
         await new Promise<void>((resolve, reject) => {
           reader.on("close", resolve);
+          reader.on("error", reject); // readline re-emits the response's errors
           response.on("error", reject);
           request.on("error", reject);
           response.on("aborted", () => reject(Object.assign(new Error("The API server closed the stream"), { code: "ECONNRESET" })));
@@ -158,6 +159,11 @@ export function createTransport(kc: KubeConfig, options: { timeoutMs?: number } 
         if (!thrown && !req.signal?.aborted) throw translateError(err);
       } finally {
         opened.done();
+        // Late errors of a stream we are done with (a reset while closing) must not go unhandled.
+        const ignore = (): void => undefined;
+        response.on("error", ignore);
+        reader.on("error", ignore);
+        request.on("error", ignore);
         request.destroy();
       }
       if (thrown) throw thrown.error;
