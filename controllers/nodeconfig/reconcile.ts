@@ -1,0 +1,45 @@
+/**
+ * Reconcile one NodeConfig: read it from the cache, observe Nodes and Secrets, label the
+ * selected Nodes with its tags, and report Ready with the matched nodes and their capacity.
+ * Node labels are node-level state no owner reference can collect, hence the finalizer.
+ */
+import { addFinalizer, removeFinalizer } from "../../src/kube/finalizers.ts";
+import { NODECONFIGS, NODES } from "../../src/kube/resources.ts";
+import { reportStatus } from "../../src/kube/status-report.ts";
+import type { KubeClient } from "../../src/kube/types.ts";
+import type { ControllerDeps, Reconciler } from "../../src/runtime/types.ts";
+import { labelFieldManager, planLabels, type LabelApply } from "./labels.ts";
+import { observe, type Caches } from "./observe.ts";
+import { readSpec } from "./spec.ts";
+import { nodeConfigStatus } from "./status.ts";
+
+/** Held while this NodeConfig's labels may remain on Nodes. */
+export const LABELS_FINALIZER = "aegis.dev/node-labels";
+
+export function nodeConfigReconciler(deps: ControllerDeps, caches: Caches): Reconciler {
+  return {
+    async reconcile({ name }) {
+      const nodeConfig = caches.nodeConfigs.get(name);
+      if (!nodeConfig) return {}; // gone: its finalizer already released the nodes
+      const manager = labelFieldManager(name);
+      const reading = readSpec(nodeConfig.spec);
+      const { observed, nodes } = observe(caches, reading);
+      if (nodeConfig.metadata.deletionTimestamp) {
+        await applyLabels(deps.client, planLabels(nodes.map((n) => ({ ...n, selected: false })), [], manager), manager);
+        await removeFinalizer(deps.client, NODECONFIGS, nodeConfig, LABELS_FINALIZER);
+        return {};
+      }
+      await addFinalizer(deps.client, NODECONFIGS, nodeConfig, LABELS_FINALIZER);
+      if (reading.ok) await applyLabels(deps.client, planLabels(nodes, reading.spec.tags ?? [], manager), manager);
+      await reportStatus(deps, NODECONFIGS, nodeConfig, nodeConfigStatus(reading, observed), new Date());
+      return {};
+    },
+  };
+}
+
+/** Server-side apply of each node's label set under the NodeConfig's own field manager. */
+async function applyLabels(client: KubeClient, applies: readonly LabelApply[], fieldManager: string): Promise<void> {
+  for (const { node, labels } of applies) {
+    await client.apply(NODES, { apiVersion: "v1", kind: "Node", metadata: { name: node, labels } }, { fieldManager, force: true });
+  }
+}
