@@ -6,8 +6,9 @@ import { validAgent } from "../fixtures/aegis.ts";
 import { createNamespace, deleteNamespace, eventually, kubeConfig, kubectl } from "../helpers/cluster.ts";
 import { createKubeClient } from "../../src/kube/client.ts";
 import { KubeApiError } from "../../src/kube/errors.ts";
+import { createEventRecorder } from "../../src/kube/events.ts";
 import { addFinalizer, removeFinalizer } from "../../src/kube/finalizers.ts";
-import { AGENTS, CONFIGMAPS } from "../../src/kube/resources.ts";
+import { AGENTS, CONFIGMAPS, EVENTS } from "../../src/kube/resources.ts";
 import type { KubeObject, WatchEventType } from "../../src/kube/types.ts";
 
 const client = createKubeClient(kubeConfig());
@@ -181,6 +182,26 @@ describe("JSON patch finalizers", () => {
     expect((await failure(addFinalizer(client, CONFIGMAPS, fresh, "aegis.dev/four"))).reason).toBe("Conflict");
     const last = await client.get(CONFIGMAPS, ns, "fin");
     await removeFinalizer(client, CONFIGMAPS, last, "aegis.dev/three");
+  });
+});
+
+describe("the event recorder", () => {
+  it("records events.k8s.io/v1 Events the API server accepts, about namespaced and cluster-scoped objects", async () => {
+    const recorder = createEventRecorder(client, { reportingController: "aegis.dev/test-controller", reportingInstance: "test-0" });
+    const subject = await client.create(CONFIGMAPS, configMap("evented"));
+    await recorder.record({ ...subject, apiVersion: "v1", kind: "ConfigMap" }, "Warning", "ProviderFailed", "call failed: Authorization: Bearer abc.def.ghi", "Validate");
+    const { items } = await client.list<KubeObject & Record<string, unknown>>(EVENTS, { namespace: ns, fieldSelector: "regarding.name=evented" });
+    expect(items).toHaveLength(1);
+    expect(items[0]).toMatchObject({
+      type: "Warning", reason: "ProviderFailed", action: "Validate", reportingController: "aegis.dev/test-controller", reportingInstance: "test-0",
+      regarding: { kind: "ConfigMap", name: "evented", namespace: ns, uid: subject.metadata.uid },
+    });
+    expect(items[0]?.note).not.toContain("abc.def.ghi");
+
+    const nodeConfig = { apiVersion: "aegis.dev/v1alpha1", kind: "NodeConfig", metadata: { name: `nc-${ns}`, uid: "00000000-0000-0000-0000-000000000001" } };
+    await recorder.record(nodeConfig, "Normal", "Ready", "ok");
+    const clusterScoped = await client.list<KubeObject & Record<string, unknown>>(EVENTS, { namespace: "default", fieldSelector: `regarding.name=nc-${ns}` });
+    expect(clusterScoped.items.map((e) => e.reason)).toEqual(["Ready"]);
   });
 });
 
