@@ -5,7 +5,8 @@
  * informer lists again and emits the difference between its cache and the fresh list as
  * synthetic events, so handlers miss no change and never see an object go back in time.
  * Failures back off (capped, jittered) and are logged; the informer never gives up while
- * its signal is live.
+ * its signal is live. Cached objects are shared with every reader: never mutate them.
+ * `start` is idempotent (the first signal wins) and its promise is the way to wait for sync.
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import { pino, type Logger } from "pino";
