@@ -35,6 +35,13 @@ export interface Transport {
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 
+/** A request that failed before any answer on a reused keep-alive connection. */
+class StaleConnectionError extends Error {
+  constructor(cause: Error) {
+    super(cause.message, { cause });
+  }
+}
+
 interface Opened {
   readonly request: http.ClientRequest;
   readonly response: http.IncomingMessage;
@@ -90,7 +97,8 @@ export function createTransport(kc: KubeConfig, options: { timeoutMs?: number } 
       touch();
       request.on("error", (err) => {
         done();
-        reject(err);
+        const reset = ["ECONNRESET", "EPIPE"].includes((err as NodeJS.ErrnoException).code ?? "");
+        reject(request.reusedSocket && reset ? new StaleConnectionError(err) : err);
       });
       request.on("response", (response) => resolve({ request, response, touch, done }));
       request.end(body);
@@ -115,13 +123,19 @@ export function createTransport(kc: KubeConfig, options: { timeoutMs?: number } 
 
   return {
     async json<T>(req: HttpRequest): Promise<T> {
-      try {
-        const opened = await open(req);
-        const text = await readAll(opened);
-        if ((opened.response.statusCode ?? 0) >= 300) throw failure(opened, text);
-        return (text === "" ? {} : JSON.parse(text)) as T;
-      } catch (err) {
-        throw translateError(err);
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const opened = await open(req);
+          const text = await readAll(opened);
+          if ((opened.response.statusCode ?? 0) >= 300) throw failure(opened, text);
+          return (text === "" ? {} : JSON.parse(text)) as T;
+        } catch (err) {
+          // A kept-alive connection the server closed meanwhile (it restarted, say) fails before
+          // any answer: the request never arrived, so send it again once on a fresh connection.
+          // Not a POST: had it arrived after all, a second create would report AlreadyExists.
+          if (err instanceof StaleConnectionError && attempt === 1 && req.method !== "POST" && !req.signal?.aborted) continue;
+          throw translateError(err instanceof StaleConnectionError ? err.cause : err);
+        }
       }
     },
 
