@@ -23,7 +23,12 @@ export function createInformerFactory(client: KubeClient, options: InformerOptio
   let signal: AbortSignal | undefined;
 
   const startOne = (id: string, informer: Informer<KubeObject>, s: AbortSignal): void => {
-    if (!starts.has(id)) starts.set(id, informer.start(s));
+    if (starts.has(id)) return;
+    const started = informer.start(s);
+    // A late informer's start may never be awaited: a stop before its first list must not be
+    // an unhandled rejection (awaiting `started` still sees it).
+    started.catch(() => undefined);
+    starts.set(id, started);
   };
 
   return {

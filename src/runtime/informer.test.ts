@@ -5,6 +5,7 @@ import { KubeApiError } from "../kube/errors.ts";
 import { CONFIGMAPS } from "../kube/resources.ts";
 import type { KubeClient, KubeObject, ListOptions, WatchEventType, WatchOptions } from "../kube/types.ts";
 import { createInformer } from "./informer.ts";
+import { createInformerFactory } from "./informer-factory.ts";
 import type { InformerEvent } from "./types.ts";
 
 const cm = (name: string, rv: string, v = ""): KubeObject => ({ metadata: { name, namespace: "ns", resourceVersion: rv, uid: name }, data: { v } });
@@ -111,5 +112,20 @@ describe("the informer loop", () => {
     stop.abort();
     await expect(started).rejects.toThrow(/stopped before its first list/);
     expect(informer.hasSynced()).toBe(false);
+  });
+});
+
+describe("the informer factory", () => {
+  it("shares one informer per resource and does not leak a rejection when stopped before a late informer lists", async () => {
+    const { client } = scripted([new KubeApiError("Unreachable", 0, "refused")], []);
+    const factory = createInformerFactory(client, fast);
+    const stop = new AbortController();
+    const started = factory.start(stop.signal);
+    const late = factory.informer(CONFIGMAPS);
+    expect(factory.informer({ ...CONFIGMAPS })).toBe(late);
+    stop.abort();
+    await expect(started).resolves.toBeUndefined(); // nothing was asked for before start
+    await expect(factory.waitForSync()).rejects.toThrow(/stopped before its first list/);
+    expect(factory.hasSynced()).toBe(false);
   });
 });
