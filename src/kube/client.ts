@@ -1,7 +1,7 @@
 /**
  * `KubeClient` over one KubeConfig: the verbs the operator uses, each one HTTP call through
- * the transport (http.ts), every failure a KubeApiError. Nothing else in the code base talks
- * HTTP to the API server.
+ * the transport (http.ts), every failure a KubeApiError (as a rejected promise, never a
+ * synchronous throw). Nothing else in the code base talks HTTP to the API server.
  */
 import type { KubeConfig } from "@kubernetes/client-node";
 import { isNotFound } from "./errors.ts";
@@ -39,7 +39,7 @@ export function createKubeClient(kc: KubeConfig, options: KubeClientOptions = {}
     resourcePath(res, obj.metadata.namespace, obj.metadata.name ?? "", subresource);
 
   return {
-    get: (res, namespace, name) => transport.json({ method: "GET", path: resourcePath(res, namespace, name) }),
+    get: async (res, namespace, name) => transport.json({ method: "GET", path: resourcePath(res, namespace, name) }),
 
     async list<T extends KubeObject>(res: Resource, opts: ListOptions = {}): Promise<ListResult<T>> {
       const query = queryString({
@@ -71,14 +71,14 @@ export function createKubeClient(kc: KubeConfig, options: KubeClientOptions = {}
       );
     },
 
-    create: (res, obj, opts = {}) =>
+    create: async (res, obj, opts = {}) =>
       transport.json({
         method: "POST",
         path: resourcePath(res, obj.metadata.namespace) + queryString({ fieldManager: opts.fieldManager, dryRun: opts.dryRun ? "All" : undefined }),
         body: { apiVersion: apiVersionOf(res), kind: res.kind, ...obj },
       }),
 
-    update: (res, obj, opts = {}) =>
+    update: async (res, obj, opts = {}) =>
       transport.json({ method: "PUT", path: objectPath(res, obj) + queryString({ fieldManager: opts.fieldManager }), body: obj }),
 
     async delete(res, namespace, name, opts = {}): Promise<void> {
@@ -94,17 +94,17 @@ export function createKubeClient(kc: KubeConfig, options: KubeClientOptions = {}
       }
     },
 
-    apply: (res, obj, opts) =>
+    apply: async (res, obj, opts) =>
       transport.json({ method: "PATCH", path: objectPath(res, obj) + applyQuery(opts), body: forApply(res, obj), contentType: APPLY_PATCH }),
 
-    applyStatus(res, obj, opts) {
+    async applyStatus(res, obj, opts) {
       // Only the identity and the status: anything else in the body would be claimed by this field manager.
       const metadata = { name: obj.metadata.name, ...(obj.metadata.namespace ? { namespace: obj.metadata.namespace } : {}) };
       const body = { apiVersion: obj.apiVersion ?? apiVersionOf(res), kind: obj.kind ?? res.kind, metadata, status: obj.status ?? {} };
       return transport.json({ method: "PATCH", path: objectPath(res, obj, "status") + applyQuery(opts), body, contentType: APPLY_PATCH });
     },
 
-    jsonPatch: (res, namespace, name, ops: JsonPatchOp[]) =>
+    jsonPatch: async (res, namespace, name, ops: JsonPatchOp[]) =>
       transport.json({ method: "PATCH", path: resourcePath(res, namespace, name), body: ops, contentType: JSON_PATCH }),
   };
 }
