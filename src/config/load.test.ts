@@ -38,6 +38,7 @@ describe("loadConfig", () => {
     { reason: "port 0 and IPv6 hosts", argv: ["--metrics-addr=127.0.0.1:0", "--health-addr=[::1]:9000"], env: {}, want: { metricsAddr: { host: "127.0.0.1", port: 0 }, healthAddr: { host: "::1", port: 9000 } } },
     { reason: "the pod name is the identity in a cluster", argv: [], env: { POD_NAME: "aegis-7f9" }, want: { identity: "aegis-7f9" } },
     { reason: "--identity wins over the pod name", argv: ["--identity", "me"], env: { POD_NAME: "aegis-7f9" }, want: { identity: "me" } },
+    { reason: "a list of controllers", argv: ["--controllers", "agent, nodeconfig"], env: {}, want: { controllers: ["agent", "nodeconfig"] } },
     { reason: "the test-only reconcile log", argv: ["--reconcile-log-dir", "/tmp/x"], env: {}, want: { reconcileLogDir: "/tmp/x" } },
   ])("reads $reason", ({ argv, env, want }) => {
     expect(load(argv, env)).toMatchObject(want);
@@ -56,6 +57,7 @@ describe("loadConfig", () => {
     { reason: "a namespace that is no DNS name", argv: ["--namespace=Ops_1"], env: {}, want: /--namespace.*DNS-1123/ },
     { reason: "a renew deadline not shorter than the lease", argv: ["--lease-duration=10s", "--renew-deadline=10s"], env: {}, want: /--renew-deadline.*shorter than the lease duration/ },
     { reason: "a retry period too close to the renew deadline", argv: ["--renew-deadline=2s", "--retry-period=2s"], env: {}, want: /--retry-period.*renew deadline/ },
+    { reason: "an empty controller list", argv: ["--controllers=,"], env: {}, want: /--controllers.*at least one/ },
     { reason: "a non-boolean", argv: [], env: { AEGIS_LEADER_ELECT: "maybe" }, want: /--leader-elect.*not true or false/ },
   ])("rejects $reason", ({ argv, env, want }) => {
     expect(problems(argv, env).join("\n")).toMatch(want);

@@ -23,6 +23,7 @@ export const SOURCES: Readonly<Record<Key, { readonly flag: string; readonly env
   workers: { flag: "workers", env: ["AEGIS_WORKERS"] },
   logLevel: { flag: "log-level", env: ["AEGIS_LOG_LEVEL"] },
   identity: { flag: "identity", env: ["AEGIS_IDENTITY", "POD_NAME"] },
+  controllers: { flag: "controllers", env: ["AEGIS_CONTROLLERS"] },
   reconcileLogDir: { flag: "reconcile-log-dir", env: ["AEGIS_RECONCILE_LOG_DIR"] },
 };
 

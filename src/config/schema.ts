@@ -79,6 +79,12 @@ export const configSchema = z
     logLevel: z.enum(LOG_LEVELS).default("info"),
     /** This replica's name in the Lease: the pod name in a cluster, else hostname_pid. */
     identity: z.string().trim().min(1).max(128),
+    /** Names of the controllers to run, comma-separated; unset: all of them. */
+    controllers: z
+      .string()
+      .transform((text) => text.split(",").map((n) => n.trim()).filter(Boolean))
+      .pipe(z.array(z.string().regex(/^[a-z0-9-]+$/, "controller names are lower-case words")).min(1, "name at least one controller"))
+      .optional(),
     /**
      * Test only: run the reconcile-log controller, which appends each reconcile of a ConfigMap
      * labelled aegis.dev/reconcile-log to <dir>/<namespace>_<name>.log (failover tests).

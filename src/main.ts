@@ -1,0 +1,85 @@
+/**
+ * The operator's composition root: configuration, logger, client, shared informers, the
+ * controllers, the manager and signal handling. Wiring only; no logic lives here.
+ *
+ *   node src/main.ts [--kubeconfig PATH] [--namespace aegis-system] [--leader-elect] …
+ *   (every flag: src/config/load.ts; every field: src/config/schema.ts)
+ */
+import { KubeConfig } from "@kubernetes/client-node";
+import { controllers as allControllers } from "../controllers/index.ts";
+import { loadConfig } from "./config/load.ts";
+import type { OperatorConfig } from "./config/schema.ts";
+import { createKubeClient } from "./kube/client.ts";
+import { createLogger } from "./log/logger.ts";
+import { ConfigError } from "./runtime/errors.ts";
+import { createInformerFactory } from "./runtime/informer-factory.ts";
+import { Manager } from "./runtime/manager.ts";
+import { reconcileLogController } from "./runtime/reconcile-log-controller.ts";
+import type { ControllerSpec } from "./runtime/types.ts";
+
+/** The controllers this replica runs: all, or those named by --controllers. */
+function selectControllers(config: OperatorConfig): ControllerSpec[] {
+  const available = [...allControllers, ...(config.reconcileLogDir ? [reconcileLogController(config.reconcileLogDir, config.identity)] : [])];
+  if (!config.controllers) return available.filter((c) => c.name !== "reconcile-log" || config.reconcileLogDir);
+  const unknown = config.controllers.filter((name) => !available.some((c) => c.name === name));
+  if (unknown.length > 0) {
+    throw new ConfigError(unknown.map((name) => `--controllers / AEGIS_CONTROLLERS: no controller named "${name}" (known: ${available.map((c) => c.name).join(", ")})`));
+  }
+  return available.filter((c) => config.controllers!.includes(c.name));
+}
+
+function kubeConfig(path: string | undefined): KubeConfig {
+  const kc = new KubeConfig();
+  if (path) kc.loadFromFile(path);
+  else kc.loadFromDefault();
+  return kc;
+}
+
+async function main(): Promise<void> {
+  let config: OperatorConfig;
+  let controllers: ControllerSpec[];
+  try {
+    config = loadConfig({ argv: process.argv.slice(2), env: process.env });
+    controllers = selectControllers(config);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`${err.message}\n`);
+    process.exit(2);
+  }
+  const log = createLogger({ level: config.logLevel, base: { identity: config.identity } });
+  const client = createKubeClient(kubeConfig(config.kubeconfig));
+  const informers = createInformerFactory(client, { log: log.child({ component: "informer" }) });
+  const manager = new Manager({
+    config,
+    client,
+    informers,
+    controllers,
+    log,
+    // controller-runtime exits too: a replica that lost the lease must not reconcile anything
+    // more, and a fresh process starts again as a clean standby.
+    onLeadershipLost: () => process.exit(1),
+  });
+
+  let signals = 0;
+  const shutdown = (signal: string): void => {
+    if (++signals > 1) process.exit(1); // a second signal: stop now
+    log.info({ signal }, "Received signal, shutting down");
+    manager.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        log.error({ err }, "Shutdown failed");
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
+  process.on("SIGINT", () => shutdown("SIGINT"));
+
+  log.info({ controllers: controllers.map((c) => c.name), namespace: config.namespace, leaderElect: config.leaderElect }, "Starting manager");
+  await manager.start();
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`aegis-operator: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});
