@@ -20,7 +20,7 @@ import type { ControllerSpec } from "./runtime/types.ts";
 /** The controllers this replica runs: all, or those named by --controllers. */
 function selectControllers(config: OperatorConfig): ControllerSpec[] {
   const available = [...allControllers, ...(config.reconcileLogDir ? [reconcileLogController(config.reconcileLogDir, config.identity)] : [])];
-  if (!config.controllers) return available.filter((c) => c.name !== "reconcile-log" || config.reconcileLogDir);
+  if (!config.controllers) return available;
   const unknown = config.controllers.filter((name) => !available.some((c) => c.name === name));
   if (unknown.length > 0) {
     throw new ConfigError(unknown.map((name) => `--controllers / AEGIS_CONTROLLERS: no controller named "${name}" (known: ${available.map((c) => c.name).join(", ")})`));

@@ -67,8 +67,9 @@ export class LeaderElector {
   async release(): Promise<void> {
     this.#stop.abort();
     await this.#loop;
-    if (!this.#leader || !this.#lease) return;
     this.#leader = false;
+    // Also when an attempt won the lease just as we stopped: we hold it, so we hand it back.
+    if (this.#lease?.spec?.holderIdentity !== this.#o.identity) return;
     try {
       await this.#o.client.update(LEASES, releasedLease(this.#lease, this.#clock.now()));
       this.#o.log.info({ lease: this.#o.name }, "Released leader lease");
