@@ -9,7 +9,7 @@
 import type { Logger } from "pino";
 import type { OperatorConfig } from "../config/schema.ts";
 import { createEventRecorder } from "../kube/events.ts";
-import type { KubeClient, KubeObject } from "../kube/types.ts";
+import type { KubeClient, KubeObject, Resource } from "../kube/types.ts";
 import { Controller } from "./controller.ts";
 import { serve, type Reply, type Serving } from "./http-server.ts";
 import type { InformerFactory } from "./informer-factory.ts";
@@ -118,7 +118,7 @@ export class Manager {
     const events = createEventRecorder(client, { reportingController: `aegis.dev/${spec.name}-controller`, reportingInstance: config.identity, log });
     const reconciler = spec.reconciler({
       client,
-      informer: <T extends KubeObject>(res: Parameters<InformerFactory["informer"]>[0]): Informer<T> => informers.informer<T>(res),
+      informer: <T extends KubeObject>(res: Resource): Informer<T> => informers.informer<T>(res),
       log,
       events,
       fieldManager: `aegis-${spec.name}-controller`,
