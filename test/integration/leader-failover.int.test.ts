@@ -84,8 +84,10 @@ describe("two managers, one lease", () => {
     }, { timeoutMs: 20_000, intervalMs: 50 });
     const takeoverMs = firstByB - killedAt;
     process.stderr.write(`failover after kill -9: first reconcile by the standby ${takeoverMs.toFixed(0)} ms after the kill (lease ${LEASE_MS} ms, retry ${RETRY_MS} ms)\n`);
-    // The standby may have seen the last renewal just before the kill: expiry plus one jittered retry.
-    expect(takeoverMs).toBeLessThan(LEASE_MS + RETRY_MS * 1.2 + 500);
+    // The standby counts the lease duration from when IT saw the last renewal (up to one jittered
+    // retry after the write), then acquires on its next retry: lease + 2 retries, plus a margin
+    // for a busy machine. Measured: 4.4–4.7 s with a 4 s lease.
+    expect(takeoverMs).toBeLessThan(LEASE_MS + 2 * RETRY_MS * 1.2 + 1000);
 
     await new Promise((resolve) => setTimeout(resolve, 2000));
     const total = await writes.stop();
