@@ -100,6 +100,10 @@ export class Controller {
       this.#options.metrics.activeWorkers.inc({ controller: this.name });
       try {
         await this.#reconcile(key);
+      } catch (err) {
+        // Only a bug of the loop itself gets here (reconciler errors are decided on); keep the worker.
+        this.#log.error({ err, key }, "Reconcile loop failed");
+        this.#queue.addRateLimited(key);
       } finally {
         this.#options.metrics.activeWorkers.dec({ controller: this.name });
         this.#queue.done(key);
