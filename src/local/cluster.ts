@@ -6,6 +6,7 @@
 import { join } from "node:path";
 import { type ControlPlane, startControlPlane } from "./controlplane/controlplane.ts";
 import { freePort } from "./controlplane/ports.ts";
+import { isHealthy } from "./controlplane/probe.ts";
 import { kubectlOrThrow, runKubectl } from "./kubectl.ts";
 import { repoRoot } from "./paths.ts";
 
@@ -17,6 +18,8 @@ export interface LocalClusterOptions {
   /** Start the local node (default true). */
   readonly node?: boolean;
   readonly apiserverPort?: number;
+  /** Start the operator (default true). */
+  readonly operator?: boolean;
 }
 
 export interface LocalCluster {
@@ -27,14 +30,28 @@ export interface LocalCluster {
 }
 
 export const crdDir = (): string => join(repoRoot(), "crds");
+export const baseDir = (): string => join(repoRoot(), "manifests", "base");
 
-/** Applies crds/ (a kustomization) with server-side apply and waits until every CRD is Established. */
-export async function installCrds(kubectl: string, kubeconfig: string): Promise<void> {
+/**
+ * Applies a kustomization with server-side apply and waits until the CRDs in it are
+ * Established.
+ */
+async function applyKustomization(kubectl: string, kubeconfig: string, dir: string): Promise<void> {
   const applied = await kubectlOrThrow(kubectl, kubeconfig, [
-    "apply", "--server-side", "--force-conflicts", "--field-manager=aegis-install", "-k", crdDir(), "-o", "name",
+    "apply", "--server-side", "--force-conflicts", "--field-manager=aegis-install", "-k", dir, "-o", "name",
   ]);
-  const names = applied.split("\n").map((line) => line.trim()).filter(Boolean);
-  await kubectlOrThrow(kubectl, kubeconfig, ["wait", "--for=condition=Established", "--timeout=60s", ...names]);
+  const crds = applied.split("\n").map((line) => line.trim()).filter((line) => line.startsWith("customresourcedefinition"));
+  await kubectlOrThrow(kubectl, kubeconfig, ["wait", "--for=condition=Established", "--timeout=60s", ...crds]);
+}
+
+/** Installs only the CRDs of aegis.dev. */
+export async function installCrds(kubectl: string, kubeconfig: string): Promise<void> {
+  await applyKustomization(kubectl, kubeconfig, crdDir());
+}
+
+/** Installs manifests/base as a user would: CRDs, the aegis-system namespace, RBAC, the runtime registry. */
+export async function installBase(kubectl: string, kubeconfig: string): Promise<void> {
+  await applyKustomization(kubectl, kubeconfig, baseDir());
 }
 
 async function startLocalNode(cp: ControlPlane, kubectl: string): Promise<void> {
@@ -64,6 +81,30 @@ async function startLocalNode(cp: ControlPlane, kubectl: string): Promise<void> 
   });
 }
 
+export const OPERATOR_NAME = "aegis-operator";
+
+/**
+ * The operator as its own process, as it runs in a cluster: leader election on, its health
+ * and metrics on free loopback ports. Ready when /readyz answers 200 (informers synced).
+ */
+async function startOperator(cp: ControlPlane): Promise<void> {
+  const healthPort = await freePort();
+  const metricsPort = await freePort();
+  await cp.attach({
+    name: OPERATOR_NAME,
+    binary: process.execPath,
+    args: [
+      join(repoRoot(), "src", "main.ts"),
+      `--kubeconfig=${cp.kubeconfig}`,
+      `--health-addr=127.0.0.1:${healthPort}`,
+      `--metrics-addr=127.0.0.1:${metricsPort}`,
+      "--identity=aegis-operator-local",
+    ],
+    logPath: join(cp.home, "logs", `${OPERATOR_NAME}.log`),
+    ready: () => isHealthy(`http://127.0.0.1:${healthPort}/readyz`),
+  });
+}
+
 export async function startLocalCluster(options: LocalClusterOptions): Promise<LocalCluster> {
   const controlPlane = await startControlPlane({
     home: options.home,
@@ -72,8 +113,9 @@ export async function startLocalCluster(options: LocalClusterOptions): Promise<L
   });
   const kubectl = controlPlane.binaries.kubernetes.binaries.kubectl!;
   try {
-    await installCrds(kubectl, controlPlane.kubeconfig);
+    await installBase(kubectl, controlPlane.kubeconfig);
     if (options.node !== false) await startLocalNode(controlPlane, kubectl);
+    if (options.operator !== false) await startOperator(controlPlane);
   } catch (err) {
     await controlPlane.stop();
     throw err;

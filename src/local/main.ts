@@ -1,7 +1,8 @@
 /**
  * `npm start`: the embedded default. Builds what is missing, starts the local control plane
- * and the aegis-local node, installs the CRDs, prints how to use the cluster, and runs until
- * Ctrl-C, then stops everything it started.
+ * and the aegis-local node, installs manifests/base (CRDs, namespace, RBAC, runtime registry),
+ * starts the operator, prints how to use the cluster, and runs until Ctrl-C, then stops
+ * everything it started.
  */
 import { dirname, relative } from "node:path";
 import { startLocalCluster, type LocalCluster } from "./cluster.ts";
@@ -14,17 +15,17 @@ function usage(cluster: LocalCluster): string {
   const examples = relative(process.cwd(), `${repoRoot()}/examples`) || "examples";
   return [
     "",
-    `aegis local cluster is ready (${cluster.controlPlane.server}, node aegis-local).`,
+    `aegis local cluster is ready (${cluster.controlPlane.server}, node aegis-local, aegis-operator running).`,
     "",
     "In another terminal:",
     `  export KUBECONFIG=${shown}`,
     `  export PATH=${dirname(cluster.kubectl)}:$PATH   # the kubectl built with the cluster`,
     `  kubectl apply -f ${examples}/nodeconfig-orchestrator.yaml`,
     `  kubectl apply -f ${examples}/agent-coder.yaml`,
-    "  kubectl get aegis",
+    "  kubectl get aegis            # Agents turn Ready once their runtime and model resolve",
     "  kubectl explain agent.spec",
     "",
-    `Logs of each component: ${cluster.controlPlane.home}/logs/`,
+    `Logs of each component (the operator: aegis-operator.log): ${cluster.controlPlane.home}/logs/`,
     "Ctrl-C stops the cluster; its data stays for the next start.",
     "",
   ].join("\n");

@@ -12,8 +12,28 @@ import { eventually } from "../helpers/eventually.ts";
 import { kubectlBinary } from "../helpers/cluster.ts";
 import { processesMentioning } from "../helpers/processes.ts";
 
+const ORCHESTRATOR_AND_AGENT = `
+apiVersion: aegis.dev/v1alpha1
+kind: NodeConfig
+metadata: {name: local-orchestrator}
+spec:
+  type: Orchestrator
+  llmProviders:
+    - name: ollama
+      type: ollama
+      endpoint: http://127.0.0.1:11434
+      models: [{alias: default, model: "llama3.1:8b"}]
+---
+apiVersion: aegis.dev/v1alpha1
+kind: Agent
+metadata: {name: hello, namespace: default}
+spec:
+  runtime: {language: python, version: "3.12"}
+  task: {instruction: Say hello.}
+`;
+
 describe("npm start", () => {
-  it("starts the local cluster in AEGIS_HOME, prints how to use it, and stops everything on Ctrl-C", { timeout: 240_000 }, async () => {
+  it("starts the local cluster and the operator in AEGIS_HOME, prints how to use it, and stops everything on Ctrl-C", { timeout: 240_000 }, async () => {
     const home = await mkdtemp(join(tmpdir(), "aegis-start-"));
     try {
       const child = spawn(process.execPath, [join(repoRoot(), "src", "local", "main.ts")], {
@@ -34,6 +54,15 @@ describe("npm start", () => {
       expect(nodes.trim()).toBe("node/aegis-local");
       const crds = await kubectlOrThrow(kubectlBinary(), kubeconfig, ["get", "crd", "-o", "name"]);
       expect(crds).toContain("customresourcedefinition.apiextensions.k8s.io/agents.aegis.dev");
+
+      // The operator runs and reconciles: an Agent whose model an orchestrator serves turns Ready.
+      await kubectlOrThrow(kubectlBinary(), kubeconfig, ["apply", "-f", "-"], ORCHESTRATOR_AND_AGENT);
+      await eventually(async () => {
+        const ready = await kubectlOrThrow(kubectlBinary(), kubeconfig, [
+          "get", "agent", "hello", "-n", "default", "-o", `jsonpath={.status.conditions[?(@.type=="Ready")].status}`,
+        ]);
+        expect(ready).toBe("True");
+      }, { timeoutMs: 60_000, message: "the operator makes the agent Ready" });
 
       child.kill("SIGINT");
       expect(await exited).toBe(0);

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import type { TestProject } from "vitest/node";
 import { ensureBinaries } from "../../src/local/controlplane/build.ts";
 import { ControlPlaneError } from "../../src/local/controlplane/errors.ts";
-import { LOCAL_NODE_NAME, installCrds, startLocalCluster } from "../../src/local/cluster.ts";
+import { LOCAL_NODE_NAME, installBase, startLocalCluster } from "../../src/local/cluster.ts";
 import { runKubectl } from "../../src/local/kubectl.ts";
 
 declare module "vitest" {
@@ -30,7 +30,7 @@ declare module "vitest" {
 async function useExistingCluster(project: TestProject, kubeconfig: string): Promise<void> {
   process.stderr.write(`integration tests: using the existing cluster of KUBECONFIG=${kubeconfig}\n`);
   const kubectl = (await ensureBinaries()).kubernetes.binaries.kubectl!;
-  await installCrds(kubectl, kubeconfig);
+  await installBase(kubectl, kubeconfig);
   const node = await runKubectl(kubectl, kubeconfig, ["get", "node", LOCAL_NODE_NAME]);
   project.provide("kubeconfig", kubeconfig);
   project.provide("kubectl", kubectl);
@@ -49,7 +49,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
   let cluster;
   try {
     // kwok simulates fake nodes next to aegis-local, so tests can prove each node keeps to its pods.
-    cluster = await startLocalCluster({ home, kwok: true });
+    // The operator does not run here: controller tests run their controllers in-process, and a
+    // second operator would reconcile the same objects. The npm start test covers the process.
+    cluster = await startLocalCluster({ home, kwok: true, operator: false });
   } catch (err) {
     await rm(home, { recursive: true, force: true });
     if (err instanceof ControlPlaneError) throw new Error(err.describe(), { cause: err });
