@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { formatFigure, median, runPool } from "./stats.ts";
+import { formatFigure, median, percentile, runPool } from "./stats.ts";
 
 describe("median", () => {
   it("is the middle value, or the mean of the two middle values", () => {
@@ -42,5 +42,22 @@ describe("formatFigure", () => {
     expect(formatFigure({ name: "executions created", value: 300, unit: "objects/s", baseline: { name: "configmaps", value: 400 } })).toMatch(
       /executions created\s+300 objects\/s {2}\(0\.75× configmaps\)$/,
     );
+  });
+});
+
+describe("percentile", () => {
+  it("takes the nearest rank", () => {
+    const values = Array.from({ length: 100 }, (_, i) => i + 1);
+    expect(percentile(values, 50)).toBe(50);
+    expect(percentile(values, 99)).toBe(99);
+    expect(percentile(values, 100)).toBe(100);
+    expect(percentile([7], 99)).toBe(7);
+  });
+
+  it("is monotonic in p and stays within the values", () => {
+    fc.assert(fc.property(fc.array(fc.integer(), { minLength: 1 }), fc.integer({ min: 0, max: 100 }), fc.integer({ min: 0, max: 100 }), (values, a, b) => {
+      const [lo, hi] = a <= b ? [a, b] : [b, a];
+      return percentile(values, lo) <= percentile(values, hi) && values.includes(percentile(values, hi));
+    }));
   });
 });

@@ -6,6 +6,14 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
+/** The p-th percentile (0–100) by nearest rank. */
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) throw new Error("percentile of no values");
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length)));
+  return sorted[rank - 1]!;
+}
+
 /** Runs `task` with at most `concurrency` in flight until `total` have completed. */
 export async function runPool(total: number, concurrency: number, task: (index: number) => Promise<void>): Promise<void> {
   let next = 0;

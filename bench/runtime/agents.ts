@@ -1,0 +1,28 @@
+/** The objects the runtime benchmark creates: an orchestrator serving the model, and Agents. */
+import { AGENTS, NODECONFIGS } from "../../src/kube/resources.ts";
+import { isAlreadyExists } from "../../src/kube/errors.ts";
+import type { KubeClient, KubeObject } from "../../src/kube/types.ts";
+
+export async function createOrchestrator(client: KubeClient): Promise<void> {
+  const nodeConfig: KubeObject = {
+    apiVersion: "aegis.dev/v1alpha1",
+    kind: "NodeConfig",
+    metadata: { name: "bench-orchestrator" },
+    spec: {
+      type: "Orchestrator",
+      llmProviders: [{ name: "ollama", type: "ollama", endpoint: "http://127.0.0.1:11434", models: [{ alias: "default", model: "llama3.1:8b" }] }],
+    },
+  };
+  await client.create(NODECONFIGS, nodeConfig).catch((err: unknown) => {
+    if (!isAlreadyExists(err)) throw err;
+  });
+}
+
+export function createAgent(client: KubeClient, namespace: string, name: string): Promise<KubeObject> {
+  return client.create(AGENTS, {
+    apiVersion: "aegis.dev/v1alpha1",
+    kind: "Agent",
+    metadata: { name, namespace },
+    spec: { runtime: { language: "python", version: "3.12" }, task: { instruction: "Write fizzbuzz with tests." } },
+  });
+}
