@@ -37,6 +37,8 @@ export function ownedLabelKeys(managedFields: readonly V1ManagedFieldsEntry[] | 
 
 export interface NodeLabelState {
   readonly name: string;
+  /** Sent with the apply so a Node deleted meanwhile is not re-created by it (uid mismatch → Conflict). */
+  readonly uid?: string;
   readonly labels: Readonly<Record<string, string>>;
   readonly managedFields?: readonly V1ManagedFieldsEntry[];
   readonly selected: boolean;
@@ -45,6 +47,7 @@ export interface NodeLabelState {
 /** One apply of a NodeConfig's labels on a Node: `labels` is everything it owns there afterwards. */
 export interface LabelApply {
   readonly node: string;
+  readonly uid?: string;
   readonly labels: Record<string, string>;
 }
 
@@ -60,12 +63,12 @@ export function planLabels(nodes: readonly NodeLabelState[], tags: readonly stri
   for (const node of nodes) {
     const owned = ownedLabelKeys(node.managedFields, manager);
     if (!node.selected) {
-      if (owned.length > 0) applies.push({ node: node.name, labels: {} });
+      if (owned.length > 0) applies.push({ node: node.name, uid: node.uid, labels: {} });
       continue;
     }
     const present = wantKeys.every((key) => node.labels[key] === "true");
     const sameOwnership = owned.length === wantKeys.length && owned.every((key, i) => key === wantKeys[i]);
-    if (!present || !sameOwnership) applies.push({ node: node.name, labels: want });
+    if (!present || !sameOwnership) applies.push({ node: node.name, uid: node.uid, labels: want });
   }
   return applies;
 }

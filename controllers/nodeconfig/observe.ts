@@ -39,6 +39,7 @@ export function observe(caches: Caches, reading: SpecReading): Observation {
   const all = caches.nodes.list();
   const nodes = all.map((node): NodeLabelState => ({
     name: node.metadata.name ?? "",
+    uid: node.metadata.uid,
     labels: node.metadata.labels ?? {},
     managedFields: node.metadata.managedFields,
     // An unreadable spec selects nothing: its status says why, and its labels are left as they are.

@@ -3,6 +3,7 @@
  * selected Nodes with its tags, and report Ready with the matched nodes and their capacity.
  * Node labels are node-level state no owner reference can collect, hence the finalizer.
  */
+import { isNotFound } from "../../src/kube/errors.ts";
 import { addFinalizer, removeFinalizer } from "../../src/kube/finalizers.ts";
 import { NODECONFIGS, NODES } from "../../src/kube/resources.ts";
 import { reportStatus } from "../../src/kube/status-report.ts";
@@ -26,7 +27,8 @@ export function nodeConfigReconciler(deps: ControllerDeps, caches: Caches): Reco
       const { observed, nodes } = observe(caches, reading);
       if (nodeConfig.metadata.deletionTimestamp) {
         await applyLabels(deps.client, planLabels(nodes.map((n) => ({ ...n, selected: false })), [], manager), manager);
-        await removeFinalizer(deps.client, NODECONFIGS, nodeConfig, LABELS_FINALIZER);
+        // A stale cache may still show an object whose finalizer is already gone: done then.
+        await removeFinalizer(deps.client, NODECONFIGS, nodeConfig, LABELS_FINALIZER).catch(ignoreNotFound);
         return {};
       }
       await addFinalizer(deps.client, NODECONFIGS, nodeConfig, LABELS_FINALIZER);
@@ -37,9 +39,16 @@ export function nodeConfigReconciler(deps: ControllerDeps, caches: Caches): Reco
   };
 }
 
-/** Server-side apply of each node's label set under the NodeConfig's own field manager. */
+const ignoreNotFound = (err: unknown): void => {
+  if (!isNotFound(err)) throw err;
+};
+
+/**
+ * Server-side apply of each node's label set under the NodeConfig's own field manager. The uid
+ * makes the apply fail (Conflict, retried quietly) rather than re-create a Node deleted meanwhile.
+ */
 async function applyLabels(client: KubeClient, applies: readonly LabelApply[], fieldManager: string): Promise<void> {
-  for (const { node, labels } of applies) {
-    await client.apply(NODES, { apiVersion: "v1", kind: "Node", metadata: { name: node, labels } }, { fieldManager, force: true });
+  for (const { node, uid, labels } of applies) {
+    await client.apply(NODES, { apiVersion: "v1", kind: "Node", metadata: { name: node, uid, labels } }, { fieldManager, force: true });
   }
 }
