@@ -8,7 +8,7 @@ import { agentController } from "../../controllers/agent/index.ts";
 import { Reason } from "../../controllers/agent/reasons.ts";
 import { createKubeClient } from "../../src/kube/client.ts";
 import { isKubeApiError } from "../../src/kube/errors.ts";
-import { AGENTS, CONFIGMAPS, NODECONFIGS, VOLUMES } from "../../src/kube/resources.ts";
+import { AGENTS, CONFIGMAPS, EVENTS, NODECONFIGS, VOLUMES } from "../../src/kube/resources.ts";
 import type { KubeClient, KubeObject } from "../../src/kube/types.ts";
 import { validAgent, validVolume, variant, type Manifest } from "../fixtures/aegis.ts";
 import { createNamespace, deleteNamespace, eventually, kubeConfig } from "../helpers/cluster.ts";
@@ -110,6 +110,12 @@ describe("Agent controller", () => {
     await waitForReady("fix-spec", "False", Reason.UnknownLanguageVersion);
     await setSpec("fix-spec", "runtime/version", "3.12");
     await waitForReady("fix-spec", "True", Reason.Resolved);
+    // One Event per transition, with the condition's reason: a Warning, then Normal when Ready.
+    await eventually(async () => {
+      const { items } = await kube.list<KubeObject & { regarding?: { name?: string }; type?: string; reason?: string }>(EVENTS, { namespace });
+      const about = items.filter((e) => e.regarding?.name === "fix-spec").sort((a, b) => String(a.metadata.creationTimestamp).localeCompare(String(b.metadata.creationTimestamp)));
+      expect(about.map((e) => [e.type, e.reason])).toEqual([["Warning", Reason.UnknownLanguageVersion], ["Normal", Reason.Resolved]]);
+    }, { message: "events of fix-spec" });
   });
 
   it("fixed references (registry entry, model alias, Volume, registry itself) make it Ready again", async () => {
