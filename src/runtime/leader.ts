@@ -82,8 +82,11 @@ export class LeaderElector {
   async #run(callbacks: LeaderCallbacks): Promise<void> {
     const signal = this.#stop.signal;
     this.#o.log.info({ lease: `${this.#o.namespace}/${this.#o.name}`, identity: this.#o.identity }, "Attempting to acquire leader lease");
-    while (!signal.aborted && !(await this.#attempt()).ok) {
-      await sleep(this.#clock, this.#o.retryPeriodMs * (1 + JITTER * (this.#o.random ?? Math.random)()), signal);
+    for (let result = await this.#attempt(); !signal.aborted && !result.ok; result = await this.#attempt()) {
+      const retry = this.#o.retryPeriodMs * (1 + JITTER * (this.#o.random ?? Math.random)());
+      // Try again right when the holder's lease runs out, not up to a retry period later.
+      const untilExpiry = result.expiresAt === undefined ? retry : Math.max(0, result.expiresAt - this.#clock.now()) + 1;
+      await sleep(this.#clock, Math.min(retry, untilExpiry), signal);
     }
     if (signal.aborted) return;
     this.#leader = true;
@@ -117,7 +120,7 @@ export class LeaderElector {
   #lastAttemptStart = 0;
 
   /** One try: read the Lease, decide, write. Never throws. */
-  async #attempt(): Promise<{ ok: boolean; otherHolder?: string }> {
+  async #attempt(): Promise<{ ok: boolean; otherHolder?: string; expiresAt?: number }> {
     const { client, namespace, name, identity } = this.#o;
     const start = this.#clock.now();
     try {
@@ -131,7 +134,7 @@ export class LeaderElector {
       if (lease) this.#observation = observe(this.#observation, lease, now);
       this.#noteHolder(lease?.spec?.holderIdentity);
       const decision = decideLease(lease, this.#observation, now, identity);
-      if (decision.action === "wait") return { ok: false, otherHolder: decision.holder };
+      if (decision.action === "wait") return { ok: false, otherHolder: decision.holder, expiresAt: decision.expiresAt };
       const body = leaseFor(decision.action, lease, { namespace, name }, identity, now, this.#o.leaseDurationMs);
       this.#lease = decision.action === "create" ? await client.create(LEASES, body) : await client.update(LEASES, body);
       this.#observation = observe(this.#observation, this.#lease, this.#clock.now());

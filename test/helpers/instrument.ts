@@ -8,6 +8,8 @@ import type { ControllerSpec, Request } from "../../src/runtime/types.ts";
 
 export interface Counters {
   readonly reconciles: Map<string, number>;
+  /** Reconciles that have returned (or thrown), by key: reconciles - completed are in flight. */
+  readonly completed: Map<string, number>;
   /** applyStatus calls, by the object's key. */
   readonly statusWrites: Map<string, number>;
   /** apply calls (e.g. node labels), by the object's key. */
@@ -16,13 +18,20 @@ export interface Counters {
   readonly errors: unknown[];
 }
 
-export const newCounters = (): Counters => ({ reconciles: new Map(), statusWrites: new Map(), applies: new Map(), errors: [] });
+export const newCounters = (): Counters => ({ reconciles: new Map(), completed: new Map(), statusWrites: new Map(), applies: new Map(), errors: [] });
 
 const keyOf = (namespace: string | undefined, name: string): string => (namespace ? `${namespace}/${name}` : name);
 const bump = (map: Map<string, number>, key: string): void => {
   map.set(key, (map.get(key) ?? 0) + 1);
 };
 export const count = (map: Map<string, number>, key: string): number => map.get(key) ?? 0;
+
+/** Throws unless `key` has no reconcile in flight and at least `minCompleted` have finished. */
+export function assertIdle(counters: Counters, key: string, minCompleted = 0): void {
+  const started = count(counters.reconciles, key);
+  const done = count(counters.completed, key);
+  if (started !== done || done < minCompleted) throw new Error(`${key}: ${started - done} reconciles in flight, ${done} completed (want ${minCompleted})`);
+}
 
 function countingClient(client: KubeClient, counters: Counters): KubeClient {
   const objectKey = (obj: KubeObject): string => keyOf(obj.metadata.namespace, obj.metadata.name ?? "");
@@ -59,6 +68,8 @@ export function instrument(spec: ControllerSpec, counters: Counters): Controller
           } catch (err) {
             counters.errors.push(err);
             throw err;
+          } finally {
+            bump(counters.completed, keyOf(request.namespace, request.name));
           }
         },
       };

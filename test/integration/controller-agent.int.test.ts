@@ -13,7 +13,7 @@ import type { KubeClient, KubeObject } from "../../src/kube/types.ts";
 import { validAgent, validVolume, variant, type Manifest } from "../fixtures/aegis.ts";
 import { createNamespace, deleteNamespace, eventually, kubeConfig } from "../helpers/cluster.ts";
 import { startControllers, type RunningControllers } from "../helpers/controllers.ts";
-import { count, instrument, newCounters } from "../helpers/instrument.ts";
+import { assertIdle, count, instrument, newCounters } from "../helpers/instrument.ts";
 
 type Agent = KubeObject & { spec: Record<string, unknown>; status?: { observedGeneration?: number; conditions?: { type: string; status: string; reason: string }[]; image?: string; model?: string; provider?: string } };
 
@@ -140,16 +140,17 @@ describe("Agent controller", () => {
   it("reconciling again yields the same state and writes nothing", async () => {
     await kube.create(AGENTS, agent("steady"));
     await waitForReady("steady", "True", Reason.Resolved);
-    // Let any write in flight land, then take the converged state.
-    await new Promise((r) => setTimeout(r, 1000));
-    const before = await get("steady");
     const key = `${namespace}/steady`;
+    // Converged: no reconcile in flight; take that state.
+    await eventually(() => assertIdle(counters, key), { message: "no reconcile in flight" });
+    const before = await get("steady");
+    const completed = count(counters.completed, key);
     const reconciles = count(counters.reconciles, key);
     const writes = count(counters.statusWrites, key);
     // A change to the registry re-reconciles every Agent: an extra reconcile of a converged one.
     await kube.apply(CONFIGMAPS, { ...registry({}), metadata: { ...registryRef(), annotations: { touched: "1" } } }, { fieldManager: "toucher" });
     await eventually(() => expect(count(counters.reconciles, key)).toBeGreaterThan(reconciles), { message: "an extra reconcile" });
-    await new Promise((r) => setTimeout(r, 2000));
+    await eventually(() => assertIdle(counters, key, completed + 1), { message: "the extra reconcile finished" });
     const after = await get("steady");
     expect(after.metadata.resourceVersion).toBe(before.metadata.resourceVersion);
     expect(after.status).toEqual(before.status);

@@ -12,7 +12,7 @@ import { NODECONFIGS, NODES, SECRETS } from "../../src/kube/resources.ts";
 import type { KubeClient, KubeObject } from "../../src/kube/types.ts";
 import { createNamespace, deleteNamespace, eventually, kubeConfig } from "../helpers/cluster.ts";
 import { startControllers, type RunningControllers } from "../helpers/controllers.ts";
-import { count, instrument, newCounters } from "../helpers/instrument.ts";
+import { assertIdle, count, instrument, newCounters } from "../helpers/instrument.ts";
 
 type NodeConfig = KubeObject & { status?: { observedGeneration?: number; matchedNodes?: number; nodeNames?: string[]; capacity?: Record<string, string>; conditions?: { type: string; status: string; reason: string; message: string }[] } };
 
@@ -141,15 +141,17 @@ describe("NodeConfig controller", () => {
   it("reconciling again yields the same state and writes nothing", async () => {
     await createNC("steady", { type: "Edge", nodeSelector: selector(), tags: ["steady"] });
     await waitForReady("steady", "True", Reason.NodesSelected);
-    await new Promise((r) => setTimeout(r, 1000));
     const key = `steady-${suffix}`;
+    // Converged: no reconcile in flight; take that state.
+    await eventually(() => assertIdle(counters, key), { message: "no reconcile in flight" });
     const before = await getNC("steady");
+    const completed = count(counters.completed, key);
     const [reconciles, writes] = [count(counters.reconciles, key), count(counters.statusWrites, key)];
     const nodeApplies = NODE_NAMES.map((n) => count(counters.applies, n));
     // Touching a selected node re-reconciles the NodeConfig: an extra reconcile of a converged one.
     await kube.jsonPatch(NODES, undefined, NODE_NAMES[0] ?? "", [{ op: "add", path: "/metadata/labels/touched", value: "1" }]);
     await eventually(() => expect(count(counters.reconciles, key)).toBeGreaterThan(reconciles), { message: "an extra reconcile" });
-    await new Promise((r) => setTimeout(r, 2000));
+    await eventually(() => assertIdle(counters, key, completed + 1), { message: "the extra reconcile finished" });
     const after = await getNC("steady");
     expect(after.metadata.resourceVersion).toBe(before.metadata.resourceVersion);
     expect(after.status).toEqual(before.status);

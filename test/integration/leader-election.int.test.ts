@@ -28,6 +28,22 @@ function candidate(client: KubeClient, namespace: string, identity: string): Can
   return { elector, startedAt: () => startedAt, stoppedAt: () => stoppedAt };
 }
 
+/** A real client that counts its reads, so a test can wait until a standby has seen the Lease. */
+function counting(client: KubeClient): { client: KubeClient; reads: () => number } {
+  let reads = 0;
+  const get: KubeClient["get"] = (...args) => {
+    reads += 1;
+    return client.get(...args);
+  };
+  return { client: { ...client, get, update: client.update.bind(client), create: client.create.bind(client) } as KubeClient, reads: () => reads };
+}
+
+/** Waits until the standby has read the Lease (and so decided to wait) `times` more times. */
+const standbyRead = (reads: () => number, times = 2): Promise<void> => {
+  const from = reads();
+  return eventually(() => expect(reads()).toBeGreaterThanOrEqual(from + times), { timeoutMs: 5000, intervalMs: 10 });
+};
+
 /** A real client that can be cut off from the API server, as by a network partition. */
 function partitionable(client: KubeClient): { client: KubeClient; cut: () => void } {
   let cut = false;
@@ -47,8 +63,9 @@ describe("LeaderElector", () => {
     const namespace = await createNamespace("elect-release");
     const a = candidate(client, namespace, "a");
     await started(a);
-    const b = candidate(client, namespace, "b");
-    await new Promise((resolve) => setTimeout(resolve, 600));
+    const bClient = counting(client);
+    const b = candidate(bClient.client, namespace, "b");
+    await standbyRead(bClient.reads);
     expect(b.startedAt()).toBeUndefined();
     const releasedAt = Date.now();
     await a.elector.release();
@@ -65,8 +82,9 @@ describe("LeaderElector", () => {
     const partition = partitionable(real);
     const a = candidate(partition.client, namespace, "a");
     await started(a);
-    const b = candidate(real, namespace, "b");
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    const bClient = counting(real);
+    const b = candidate(bClient.client, namespace, "b");
+    await standbyRead(bClient.reads);
     const cutAt = Date.now();
     partition.cut();
     const bStarted = await started(b);
