@@ -6,7 +6,7 @@
  *   (every flag: src/config/load.ts; every field: src/config/schema.ts)
  */
 import { KubeConfig } from "@kubernetes/client-node";
-import { controllers as allControllers } from "../controllers/index.ts";
+import { createControllers } from "../controllers/index.ts";
 import { loadConfig } from "./config/load.ts";
 import type { OperatorConfig } from "./config/schema.ts";
 import { createKubeClient } from "./kube/client.ts";
@@ -19,7 +19,8 @@ import type { ControllerSpec } from "./runtime/types.ts";
 
 /** The controllers this replica runs: all, or those named by --controllers. */
 function selectControllers(config: OperatorConfig): ControllerSpec[] {
-  const available = [...allControllers, ...(config.reconcileLogDir ? [reconcileLogController(config.reconcileLogDir, config.identity)] : [])];
+  const registry = config.runtimeRegistry ?? { namespace: config.namespace, name: "aegis-runtime-registry" };
+  const available = [...createControllers({ agent: { registry } }), ...(config.reconcileLogDir ? [reconcileLogController(config.reconcileLogDir, config.identity)] : [])];
   if (!config.controllers) return available;
   const unknown = config.controllers.filter((name) => !available.some((c) => c.name === name));
   if (unknown.length > 0) {

@@ -40,6 +40,7 @@ describe("loadConfig", () => {
     { reason: "--identity wins over the pod name", argv: ["--identity", "me"], env: { POD_NAME: "aegis-7f9" }, want: { identity: "me" } },
     { reason: "a list of controllers", argv: ["--controllers", "agent, nodeconfig"], env: {}, want: { controllers: ["agent", "nodeconfig"] } },
     { reason: "the test-only reconcile log", argv: ["--reconcile-log-dir", "/tmp/x"], env: {}, want: { reconcileLogDir: "/tmp/x" } },
+    { reason: "the runtime registry as namespace/name", argv: [], env: { AEGIS_RUNTIME_REGISTRY: "platform/runtimes" }, want: { runtimeRegistry: { namespace: "platform", name: "runtimes" } } },
   ])("reads $reason", ({ argv, env, want }) => {
     expect(load(argv, env)).toMatchObject(want);
   });
@@ -58,6 +59,7 @@ describe("loadConfig", () => {
     { reason: "a renew deadline not shorter than the lease", argv: ["--lease-duration=10s", "--renew-deadline=10s"], env: {}, want: /--renew-deadline.*shorter than the lease duration/ },
     { reason: "a retry period too close to the renew deadline", argv: ["--renew-deadline=2s", "--retry-period=2s"], env: {}, want: /--retry-period.*renew deadline/ },
     { reason: "an empty controller list", argv: ["--controllers=,"], env: {}, want: /--controllers.*at least one/ },
+    { reason: "a registry without a namespace", argv: ["--runtime-registry=runtimes"], env: {}, want: /--runtime-registry.*namespace\/name/ },
     { reason: "a non-boolean", argv: [], env: { AEGIS_LEADER_ELECT: "maybe" }, want: /--leader-elect.*not true or false/ },
   ])("rejects $reason", ({ argv, env, want }) => {
     expect(problems(argv, env).join("\n")).toMatch(want);

@@ -24,6 +24,7 @@ export const SOURCES: Readonly<Record<Key, { readonly flag: string; readonly env
   logLevel: { flag: "log-level", env: ["AEGIS_LOG_LEVEL"] },
   identity: { flag: "identity", env: ["AEGIS_IDENTITY", "POD_NAME"] },
   controllers: { flag: "controllers", env: ["AEGIS_CONTROLLERS"] },
+  runtimeRegistry: { flag: "runtime-registry", env: ["AEGIS_RUNTIME_REGISTRY"] },
   reconcileLogDir: { flag: "reconcile-log-dir", env: ["AEGIS_RECONCILE_LOG_DIR"] },
 };
 

@@ -86,6 +86,19 @@ export const configSchema = z
       .pipe(z.array(z.string().regex(/^[a-z0-9-]+$/, "controller names are lower-case words")).min(1, "name at least one controller"))
       .optional(),
     /**
+     * The runtime registry ConfigMap ("namespace/name") mapping language+version to images;
+     * unset: aegis-runtime-registry in the operator's namespace.
+     */
+    runtimeRegistry: z
+      .string()
+      .trim()
+      .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, "must be namespace/name, e.g. aegis-system/aegis-runtime-registry")
+      .transform((text) => {
+        const [namespace, name] = text.split("/") as [string, string];
+        return { namespace, name };
+      })
+      .optional(),
+    /**
      * Test only: run the reconcile-log controller, which appends each reconcile of a ConfigMap
      * labelled aegis.dev/reconcile-log to <dir>/<namespace>_<name>.log (failover tests).
      */
