@@ -65,6 +65,19 @@ try {
   const throughput = objects / ((performance.now() - started) / 1000);
   print(formatFigure({ name: `agents created → Ready (${objects}, ${concurrency} in flight)`, value: throughput, unit: "objects/s", baseline: ceiling }));
 
+  // Reconcile throughput alone: Agents whose model nobody serves settle NotReady; then one
+  // NodeConfig starts serving it and every one of them reconciles to Ready (one status write each).
+  const flips = Array.from({ length: objects }, (_, i) => `flip-${i}`);
+  await runPool(objects, concurrency, async (i) => {
+    await createAgent(client, namespace, flips[i]!, "flip");
+  });
+  await watch.waitAll(flips, 600_000, "reported");
+  const flipStart = performance.now();
+  await createOrchestrator(client, "bench-flip", "flip");
+  await watch.waitAll(flips, 600_000);
+  const reconcileRate = objects / ((performance.now() - flipStart) / 1000);
+  print(formatFigure({ name: `agents reconciled NotReady → Ready (${objects})`, value: reconcileRate, unit: "objects/s", baseline: ceiling }));
+
   for (const rate of rates) {
     const result = await latencyAtRate(client, watch, namespace, rate, seconds, `rate-${rate}`);
     print(formatFigure({ name: `create → Ready p50 at ${rate}/s (${result.count})`, value: result.p50, unit: "ms" }));
