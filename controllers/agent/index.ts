@@ -33,7 +33,7 @@ export function agentController(options: AgentControllerOptions = {}): Controlle
       { resource: NODECONFIGS, map: () => agentsForNodeConfig(agents()) },
       { resource: VOLUMES, map: (volume) => agentsForVolume(agents(volume.metadata.namespace), volume) },
     ],
-    workers: options.workers ?? 4,
+    workers: options.workers ?? 8,
     reconciler: (deps) => {
       caches = agentCaches(deps);
       return agentReconciler(deps, caches, registry);
