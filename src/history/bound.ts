@@ -31,6 +31,7 @@ export interface Bounded<T> {
   readonly truncated: boolean;
 }
 
+// eslint-disable-next-line no-control-regex -- NUL is exactly what must be found
 const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 /** Replace what PostgreSQL text/jsonb cannot hold (NUL, lone surrogates) with U+FFFD. */
