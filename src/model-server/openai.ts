@@ -1,0 +1,125 @@
+// The OpenAI Chat Completions wire format: request → Conversation, Reply → response, chunks, errors.
+import { z } from "zod";
+import type { Conversation, Reply } from "./reply.ts";
+import { chunkText } from "./sse.ts";
+
+const ContentPart = z.looseObject({ type: z.string(), text: z.string().optional() });
+const Content = z.union([z.string(), z.array(ContentPart), z.null()]).optional();
+
+const Message = z.looseObject({
+  role: z.enum(["system", "developer", "user", "assistant", "tool"]),
+  content: Content,
+  name: z.string().optional(),
+  tool_call_id: z.string().optional(),
+  tool_calls: z
+    .array(z.looseObject({ id: z.string(), type: z.literal("function"), function: z.looseObject({ name: z.string(), arguments: z.string() }) }))
+    .optional(),
+});
+
+const Tool = z.looseObject({
+  type: z.literal("function"),
+  function: z.looseObject({ name: z.string().min(1), description: z.string().optional(), parameters: z.record(z.string(), z.unknown()).optional() }),
+});
+
+const ToolChoice = z.union([
+  z.enum(["none", "auto", "required"]),
+  z.looseObject({ type: z.literal("function"), function: z.looseObject({ name: z.string() }) }),
+]);
+
+export const OpenAIRequest = z.looseObject({
+  model: z.string().min(1),
+  messages: z.array(Message).min(1),
+  tools: z.array(Tool).optional(),
+  tool_choice: ToolChoice.optional(),
+  stream: z.boolean().nullable().optional(),
+  stream_options: z.looseObject({ include_usage: z.boolean().optional() }).nullable().optional(),
+  max_tokens: z.number().int().min(1).nullable().optional(),
+  max_completion_tokens: z.number().int().min(1).nullable().optional(),
+});
+export type OpenAIRequest = z.infer<typeof OpenAIRequest>;
+
+function contentText(content: z.infer<typeof Content>): string {
+  if (typeof content === "string") return content;
+  if (Array.isArray(content)) return content.map((p) => p.text ?? "").join("");
+  return "";
+}
+
+/** The format-neutral view of a validated request. */
+export function openaiConversation(req: OpenAIRequest): Conversation {
+  const texts = req.messages.map((m) => contentText(m.content) + (m.tool_calls ?? []).map((c) => c.function.name + c.function.arguments).join(""));
+  const last = [...req.messages].reverse().find((m) => m.role === "user" || m.role === "tool");
+  const first = req.messages.find((m) => m.role === "user");
+  return {
+    model: req.model,
+    promptText: texts.join("\n"),
+    lastText: last === undefined ? "" : contentText(last.content),
+    firstUserText: first === undefined ? "" : contentText(first.content),
+    maxTokens: req.max_completion_tokens ?? req.max_tokens ?? undefined,
+    stream: req.stream === true,
+  };
+}
+
+export interface ResponseMeta {
+  id: string;
+  created: number;
+  model: string;
+}
+
+function usageOf(reply: Reply): { prompt_tokens: number; completion_tokens: number; total_tokens: number } {
+  return { prompt_tokens: reply.usage.input, completion_tokens: reply.usage.output, total_tokens: reply.usage.input + reply.usage.output };
+}
+
+/** The `chat.completion` object for a non-streaming request. */
+export function openaiResponse(reply: Reply, meta: ResponseMeta): Record<string, unknown> {
+  const message: Record<string, unknown> = { role: "assistant", content: reply.text ?? null, refusal: null };
+  if (reply.toolCalls.length > 0) {
+    message["tool_calls"] = reply.toolCalls.map((c) => ({ id: c.id, type: "function", function: { name: c.name, arguments: c.arguments } }));
+  }
+  return {
+    id: meta.id,
+    object: "chat.completion",
+    created: meta.created,
+    model: meta.model,
+    choices: [{ index: 0, message, logprobs: null, finish_reason: reply.finish }],
+    usage: usageOf(reply),
+  };
+}
+
+const PIECE = 16;
+
+/** The `chat.completion.chunk` objects of a streaming response, in order (the `[DONE]` line is the framer's). */
+export function openaiChunks(reply: Reply, meta: ResponseMeta, includeUsage: boolean): Record<string, unknown>[] {
+  const extra = includeUsage ? { usage: null } : {};
+  const chunk = (delta: Record<string, unknown>, finish: string | null = null): Record<string, unknown> => ({
+    id: meta.id,
+    object: "chat.completion.chunk",
+    created: meta.created,
+    model: meta.model,
+    choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
+    ...extra,
+  });
+  const chunks = [chunk({ role: "assistant", content: reply.text === undefined ? null : "", refusal: null })];
+  for (const piece of chunkText(reply.text ?? "", PIECE)) chunks.push(chunk({ content: piece }));
+  reply.toolCalls.forEach((call, index) => {
+    chunks.push(chunk({ tool_calls: [{ index, id: call.id, type: "function", function: { name: call.name, arguments: "" } }] }));
+    for (const piece of chunkText(call.arguments, PIECE)) chunks.push(chunk({ tool_calls: [{ index, function: { arguments: piece } }] }));
+  });
+  chunks.push(chunk({}, reply.finish));
+  if (includeUsage) {
+    chunks.push({ id: meta.id, object: "chat.completion.chunk", created: meta.created, model: meta.model, choices: [], usage: usageOf(reply) });
+  }
+  return chunks;
+}
+
+const ERROR_TYPES: Record<number, { type: string; code: string | null }> = {
+  400: { type: "invalid_request_error", code: null },
+  401: { type: "invalid_request_error", code: "invalid_api_key" },
+  404: { type: "invalid_request_error", code: "model_not_found" },
+  429: { type: "requests", code: "rate_limit_exceeded" },
+};
+
+/** OpenAI's error body: `{error: {message, type, param, code}}`. */
+export function openaiError(status: number, message: string): Record<string, unknown> {
+  const kind = ERROR_TYPES[status] ?? (status >= 500 ? { type: "server_error", code: null } : { type: "invalid_request_error", code: null });
+  return { error: { message, type: kind.type, param: null, code: kind.code } };
+}
