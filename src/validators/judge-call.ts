@@ -12,8 +12,12 @@ const MAX_REASONING = 1024;
 
 export type JudgeOutcome = { ok: true; verdict: JudgeVerdict } | { ok: false; error: string };
 
+/** setTimeout's ceiling: a longer delay would fire at once (Node clamps overflow to 1 ms). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export function judgeTimeoutMs(timeout: string | undefined): number {
-  return (timeout === undefined ? undefined : parseDuration(timeout)) ?? DEFAULT_JUDGE_TIMEOUT_MS;
+  const ms = (timeout === undefined ? undefined : parseDuration(timeout)) ?? DEFAULT_JUDGE_TIMEOUT_MS;
+  return Math.min(ms, MAX_TIMER_MS);
 }
 
 export async function callJudge(judge: Judge, request: Omit<JudgeRequest, "signal">, timeoutMs: number): Promise<JudgeOutcome> {
