@@ -62,8 +62,12 @@ export type ParseResult = { ok: true; script: Script } | { ok: false; error: str
 export function validateScript(value: unknown): ParseResult {
   const result = ScriptSchema.safeParse(value);
   if (result.success) return { ok: true, script: result.data };
-  const issues = result.error.issues.map((i) => `${i.path.length > 0 ? i.path.join(".") : "(root)"}: ${i.message}`);
-  return { ok: false, error: `invalid script: ${issues.join("; ")}` };
+  return { ok: false, error: `invalid script: ${describeIssues(result.error)}` };
+}
+
+/** "field.path: message; …" for a zod error: what a 400 or a rejected script says. */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues.map((i) => `${i.path.length > 0 ? i.path.join(".") : "(root)"}: ${i.message}`).join("; ");
 }
 
 /** Parses YAML or JSON text (JSON is YAML) into a script. */
