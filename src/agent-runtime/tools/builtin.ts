@@ -1,4 +1,5 @@
 // The builtin tools of the agent runtime, in one registry.
+import { cmdRun } from "./cmd-run.ts";
 import { fsCreateDir } from "./fs-create-dir.ts";
 import { fsDelete } from "./fs-delete.ts";
 import { fsEdit } from "./fs-edit.ts";
@@ -9,4 +10,6 @@ import { createToolRegistry, type Tool, type ToolRegistry } from "./registry.ts"
 
 export const FS_TOOLS: readonly Tool[] = [fsRead, fsWrite, fsList, fsEdit, fsCreateDir, fsDelete];
 
-export const createBuiltinRegistry = (): ToolRegistry => createToolRegistry(FS_TOOLS);
+export const BUILTIN_TOOLS: readonly Tool[] = [...FS_TOOLS, cmdRun];
+
+export const createBuiltinRegistry = (): ToolRegistry => createToolRegistry(BUILTIN_TOOLS);

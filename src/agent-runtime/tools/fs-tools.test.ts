@@ -256,7 +256,7 @@ describe("fs.delete", () => {
 describe("registry", () => {
   it("shows each tool with a JSON Schema", () => {
     const specs = registry.specs();
-    expect(specs.map((s) => s.name)).toEqual(["fs.read", "fs.write", "fs.list", "fs.edit", "fs.create_dir", "fs.delete"]);
+    expect(specs.map((s) => s.name)).toEqual(["fs.read", "fs.write", "fs.list", "fs.edit", "fs.create_dir", "fs.delete", "cmd.run"]);
     expect(specs[0]?.parameters).toMatchObject({ type: "object", required: ["path"], additionalProperties: false });
     expect(registry.specs(["fs.read"]).map((s) => s.name)).toEqual(["fs.read"]);
   });
