@@ -121,3 +121,12 @@ describe("JSONSchema", () => {
     expect(validateJsonSchema(b, res('"s"')).passed).toBe(true);
   });
 });
+
+describe("JSON extraction cost", () => {
+  it("stays fast on a long line of backticks", () => {
+    const start = performance.now();
+    const r = validateJsonSchema({ type: "JSONSchema", schema: { type: "object" } }, res("``` ".repeat(200_000)));
+    expect(r.passed).toBe(false);
+    expect(performance.now() - start).toBeLessThan(1000);
+  });
+});

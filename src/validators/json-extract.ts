@@ -3,7 +3,6 @@
 
 export type Extracted = { ok: true; value: unknown; source: "whole" | "fence" } | { ok: false; error: string };
 
-const FENCE = /```[ \t]*([A-Za-z0-9_-]*)[^\n]*\n([\s\S]*?)```/g;
 /** Fenced blocks examined at most (bounds the work on a pathological answer). */
 const MAX_FENCES = 16;
 
@@ -12,11 +11,10 @@ export function extractJson(output: string): Extracted {
   if (whole.ok) return { ok: true, value: whole.value, source: "whole" };
   let seen = 0;
   let jsonFenceError: string | undefined;
-  for (const m of output.matchAll(FENCE)) {
+  for (const fence of fences(output)) {
     if (++seen > MAX_FENCES) break;
-    const lang = (m[1] ?? "").toLowerCase();
-    if (lang !== "" && lang !== "json") continue;
-    const parsed = tryParse((m[2] ?? "").trim());
+    if (fence.lang !== "" && fence.lang !== "json") continue;
+    const parsed = tryParse(fence.body.trim());
     if (parsed.ok) return { ok: true, value: parsed.value, source: "fence" };
     jsonFenceError ??= parsed.error;
   }
@@ -33,5 +31,21 @@ function tryParse(text: string): { ok: true; value: unknown } | { ok: false; err
     return { ok: true, value: JSON.parse(text) as unknown };
   } catch (err) {
     return { ok: false, error: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+/** Fenced blocks, scanned with indexOf (linear; a backtracking regex is quadratic on a long line of backticks). */
+function* fences(text: string): Generator<{ lang: string; body: string }> {
+  let pos = 0;
+  for (;;) {
+    const open = text.indexOf("```", pos);
+    if (open < 0) return;
+    const lineEnd = text.indexOf("\n", open + 3);
+    if (lineEnd < 0) return;
+    const close = text.indexOf("```", lineEnd + 1);
+    if (close < 0) return;
+    const lang = (text.slice(open + 3, lineEnd).trim().split(/\s/)[0] ?? "").toLowerCase();
+    yield { lang, body: text.slice(lineEnd + 1, close) };
+    pos = close + 3;
   }
 }
