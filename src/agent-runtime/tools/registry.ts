@@ -47,11 +47,7 @@ export function createToolRegistry(tools: readonly Tool[]): ToolRegistry {
       const parsed = parseArgs(tool.args, rawArgs);
       if (!parsed.ok) return parsed;
       if (ctx.signal.aborted) return failure("Aborted", "the call was cancelled before it started");
-      try {
-        return await tool.execute(parsed.value, ctx);
-      } catch (error) {
-        return failure("Internal", `${name} failed unexpectedly: ${error instanceof Error ? error.message : String(error)}`);
-      }
+      return runWithDeadline(tool, parsed.value, ctx);
     },
   };
 }
@@ -59,4 +55,29 @@ export function createToolRegistry(tools: readonly Tool[]): ToolRegistry {
 function toSpec(tool: Tool): ToolSpec {
   const { $schema: _schema, ...parameters } = z.toJSONSchema(tool.args, { io: "input", unrepresentable: "any" }) as Record<string, unknown>;
   return { name: tool.name, description: tool.description, parameters };
+}
+
+/**
+ * The per-call timeout as a backstop for every tool: past timeoutMs plus the kill grace (cmd.run
+ * enforces timeoutMs itself and reports CommandTimedOut), the tool's signal is aborted and the call
+ * answers ToolTimedOut.
+ */
+async function runWithDeadline(tool: Tool, args: unknown, ctx: ToolContext): Promise<ToolResult> {
+  const deadline = new AbortController();
+  const signal = AbortSignal.any([ctx.signal, deadline.signal]);
+  const budget = ctx.limits.timeoutMs + ctx.limits.killGraceMs + 1000;
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<ToolResult>((resolve) => {
+    timer = setTimeout(() => {
+      deadline.abort();
+      resolve(failure("ToolTimedOut", `${tool.name} did not finish within ${budget} ms`));
+    }, budget);
+  });
+  const run = tool.execute(args, { ...ctx, signal }).catch((error: unknown) =>
+    failure("Internal", `${tool.name} failed unexpectedly: ${error instanceof Error ? error.message : String(error)}`));
+  try {
+    return await Promise.race([run, timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -20,6 +20,7 @@ export const TOOL_ERROR_CODES = [
   "CommandStartFailed",
   "CommandTimedOut",
   "Aborted",
+  "ToolTimedOut",
   "IoError",
   "Internal",
 ] as const;
