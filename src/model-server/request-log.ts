@@ -40,12 +40,16 @@ export interface RequestLog {
   clear(): void;
 }
 
-export function createRequestLog(): RequestLog {
+/** A log that keeps the newest `capacity` entries, so a long-running server stays bounded. */
+export function createRequestLog(capacity = 10_000): RequestLog {
   let seq = 0;
   let entries: LoggedRequest[] = [];
   return {
     nextSeq: () => ++seq,
-    add: (entry) => void entries.push(entry),
+    add: (entry) => {
+      entries.push(entry);
+      if (entries.length > capacity) entries = entries.slice(-capacity);
+    },
     list: (filter = {}) =>
       entries.filter(
         (e) => (filter.model === undefined || e.model === filter.model) && (filter.conversation === undefined || e.conversation === filter.conversation),

@@ -176,8 +176,25 @@ describe("fault injection and malformed output", () => {
     const first = (await (await post("/v1/chat/completions", { model: "broken", messages: [user("x")] })).json()) as Record<string, unknown>;
     expect(first).toMatchObject({ choices: [{ message: { tool_calls: [{ function: { name: "no.such.tool", arguments: '{"path": "a' } }] } }] });
     const res = await post("/v1/chat/completions", { model: "broken", messages: [user("x")], stream: true });
-    const text = await res.text().catch(() => "(connection dropped)");
-    expect(text).not.toContain("[DONE]");
+    const reader = res.body?.getReader();
+    let received = "";
+    let dropped = false;
+    try {
+      for (let r = await reader?.read(); r !== undefined && !r.done; r = await reader?.read()) received += new TextDecoder().decode(r.value);
+    } catch {
+      dropped = true;
+    }
+    expect(dropped).toBe(true);
+    expect(received).toContain("chat.completion.chunk");
+    expect(received).not.toContain("[DONE]");
+  });
+
+  it("cuts a non-streaming body short: the client cannot read it", async () => {
+    await start();
+    await post("/v1/messages", { model: "broken", max_tokens: 100, messages: [user("x")] });
+    const res = await post("/v1/messages", { model: "broken", max_tokens: 100, messages: [user("x")] });
+    expect(res.status).toBe(200);
+    await expect(res.json()).rejects.toThrow();
   });
 
   it("waits the turn's delay", async () => {
