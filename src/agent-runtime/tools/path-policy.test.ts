@@ -36,6 +36,11 @@ describe("resolveLexical", () => {
     expect(resolveLexical(root, aliases, input)).toMatchObject({ ok: false, error: { code } });
   });
 
+  it("prefers the most specific name when the root lies under the mount path", () => {
+    expect(resolveLexical("/workspace/ws", ["/workspace"], "/workspace/ws/x")).toEqual({ absolute: "/workspace/ws/x", relative: "x" });
+    expect(resolveLexical("/workspace/ws", ["/workspace"], "/workspace/y")).toEqual({ absolute: "/workspace/ws/y", relative: "y" });
+  });
+
   it("never resolves outside the root, whatever the string", () => {
     const segment = fc.oneof(fc.constantFrom("..", ".", "", "/", "workspace", "srv", "ws", "a"), fc.string());
     const input = fc.array(segment, { maxLength: 8 }).map((parts) => parts.join("/"));

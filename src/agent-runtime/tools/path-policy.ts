@@ -29,8 +29,11 @@ export function resolveLexical(root: string, aliases: readonly string[], input: 
   let absolute: string;
   if (path.isAbsolute(input)) {
     const normal = path.resolve(input);
-    const alias = aliases.find((a) => path.isAbsolute(a) && isUnder(path.resolve(a), normal));
-    absolute = alias === undefined ? normal : path.join(root, path.relative(path.resolve(alias), normal));
+    // The most specific name wins: a root that itself lies under /workspace keeps its paths.
+    const alias = [root, ...aliases.filter((a) => path.isAbsolute(a)).map((a) => path.resolve(a))]
+      .filter((a) => isUnder(a, normal))
+      .sort((a, b) => b.length - a.length)[0];
+    absolute = alias === undefined ? normal : path.join(root, path.relative(alias, normal));
   } else {
     absolute = path.resolve(root, input);
   }
