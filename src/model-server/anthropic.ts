@@ -34,6 +34,24 @@ export const AnthropicRequest = z.looseObject({
   tools: z.array(Tool).optional(),
   tool_choice: z.looseObject({ type: z.enum(["auto", "any", "tool", "none"]), name: z.string().optional() }).optional(),
   stream: z.boolean().optional(),
+}).superRefine((req, ctx) => {
+  // As the real API: a tool_result answers a tool_use of the assistant message just before it.
+  req.messages.forEach((m, i) => {
+    if (m.role !== "user" || typeof m.content === "string") return;
+    const previous = req.messages[i - 1];
+    const ids = new Set(
+      previous?.role === "assistant" && Array.isArray(previous.content) ? previous.content.filter((b) => b.type === "tool_use").map((b) => String(b["id"])) : [],
+    );
+    m.content.forEach((b, j) => {
+      if (b.type === "tool_result" && !ids.has(String(b["tool_use_id"]))) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["messages", i, "content", j, "tool_use_id"],
+          message: `unexpected tool_use_id found in tool_result blocks: ${String(b["tool_use_id"])}. Each tool_result block must have a corresponding tool_use block in the previous message.`,
+        });
+      }
+    });
+  });
 });
 export type AnthropicRequest = z.infer<typeof AnthropicRequest>;
 

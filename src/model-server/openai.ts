@@ -35,6 +35,24 @@ export const OpenAIRequest = z.looseObject({
   stream_options: z.looseObject({ include_usage: z.boolean().optional() }).nullable().optional(),
   max_tokens: z.number().int().min(1).nullable().optional(),
   max_completion_tokens: z.number().int().min(1).nullable().optional(),
+}).superRefine((req, ctx) => {
+  // As the real API: a tool message answers a tool call of the assistant message before it.
+  let open = new Set<string>();
+  req.messages.forEach((m, i) => {
+    if (m.role === "assistant") open = new Set((m.tool_calls ?? []).map((c) => c.id));
+    if (m.role !== "tool") return;
+    if (m.tool_call_id === undefined || !open.has(m.tool_call_id)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["messages", i, "tool_call_id"],
+        message: `messages with role 'tool' must be a response to a preceding message with 'tool_calls' (no tool call ${JSON.stringify(m.tool_call_id ?? null)})`,
+      });
+    }
+  });
+  const choice = req.tool_choice;
+  if (typeof choice === "object" && !(req.tools ?? []).some((t) => t.function.name === choice.function.name)) {
+    ctx.addIssue({ code: "custom", path: ["tool_choice", "function", "name"], message: `no tool named ${JSON.stringify(choice.function.name)} in tools` });
+  }
 });
 export type OpenAIRequest = z.infer<typeof OpenAIRequest>;
 

@@ -250,7 +250,18 @@ describe("auth, malformed requests and the test endpoints", () => {
     { path: "/v1/chat/completions", body: "{not json", want: "request body is not valid JSON" },
     { path: "/v1/chat/completions", body: { model: "gpt-test" }, want: "messages" },
     { path: "/v1/chat/completions", body: { model: "gpt-test", messages: [{ role: "robot", content: "x" }] }, want: "messages.0.role" },
+    {
+      path: "/v1/chat/completions",
+      body: { model: "gpt-test", messages: [user("x"), { role: "tool", tool_call_id: "call_x", content: "r" }] },
+      want: "messages.1.tool_call_id: messages with role 'tool' must be a response to a preceding message with 'tool_calls'",
+    },
+    { path: "/v1/chat/completions", body: { model: "gpt-test", messages: [user("x")], tools: [FS_WRITE_TOOL], tool_choice: { type: "function", function: { name: "nope" } } }, want: "tool_choice.function.name" },
     { path: "/v1/messages", body: { model: "claude-test", messages: [user("x")] }, want: "max_tokens" },
+    {
+      path: "/v1/messages",
+      body: { model: "claude-test", max_tokens: 5, messages: [{ role: "user", content: [{ type: "tool_result", tool_use_id: "toolu_x", content: "r" }] }] },
+      want: "messages.0.content.0.tool_use_id: unexpected tool_use_id",
+    },
     { path: "/v1/messages", body: { model: "claude-test", max_tokens: 5, messages: [{ role: "user", content: [{ type: "text" }] }] }, want: "messages.0.content" },
   ])("answers 400 naming the problem: $want", async ({ path, body, want }) => {
     await start();
