@@ -117,7 +117,7 @@ describe("tool calls", () => {
     const uid = newExecution();
     const startedAt = new Date("2026-01-01T00:00:01Z");
     const call = { executionUid: uid, iteration: 1, seq: 0, toolName: "fs.write", arguments: { path: "hello.txt", content: "hi" }, decision: "allow" as const, policyRevision: "rev-7", resultSummary: "wrote 2 bytes", durationMs: 12, startedAt, finishedAt: new Date("2026-01-01T00:00:01.012Z") };
-    const writes = await Promise.all(Array.from({ length: 10 }, () => store.recordToolCall(call)));
+    const writes = await Promise.all(Array.from({ length: 50 }, () => store.recordToolCall(call)));
     expect(writes.filter(Boolean)).toHaveLength(1);
     await store.recordToolCall({ executionUid: uid, iteration: 1, seq: 1, toolName: "cmd.run", arguments: { cmd: "rm -rf /" }, decision: "deny", error: "denied by policy", startedAt });
 
