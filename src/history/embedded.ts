@@ -42,13 +42,13 @@ export function embeddedPaths(home: string): EmbeddedPaths {
 }
 
 export async function startEmbeddedPostgres(options: { home: string; log?: Logger }): Promise<EmbeddedServer> {
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const paths = embeddedPaths(options.home);
   await prepareFolder(paths);
   const password = await readOrCreatePassword(paths.passwordPath);
   const port = await freePort();
   const logFile = createWriteStream(paths.logPath, { flags: "a" });
   const write = (message: unknown): void => void logFile.write(message instanceof Error ? `${message.stack ?? message.message}\n` : String(message));
-  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: paths.dataDir,
     port,
