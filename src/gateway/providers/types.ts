@@ -1,0 +1,44 @@
+// The provider-neutral chat: what every provider client takes and gives back.
+
+export interface ToolCallOut {
+  readonly id: string;
+  readonly name: string;
+  /** The JSON text of the arguments, as the model produced it. */
+  readonly arguments: string;
+}
+
+export interface ChatMessage {
+  readonly role: "system" | "user" | "assistant" | "tool";
+  readonly content: string | null;
+  /** Assistant messages only. */
+  readonly toolCalls?: readonly ToolCallOut[];
+  /** Tool messages only: the call this answers. */
+  readonly toolCallId?: string;
+}
+
+export interface ToolSpec {
+  readonly name: string;
+  readonly description?: string;
+  readonly parameters?: Record<string, unknown>;
+}
+
+export interface ChatRequest {
+  readonly model: string;
+  readonly messages: readonly ChatMessage[];
+  readonly tools: readonly ToolSpec[];
+  readonly maxTokens?: number;
+  readonly temperature?: number;
+}
+
+/** Same shape as the scripted model server's Reply, so its OpenAI encoders serve it. */
+export interface ChatResult {
+  text: string | undefined;
+  toolCalls: ToolCallOut[];
+  finish: "stop" | "tool_calls" | "length";
+  usage: { input: number; output: number };
+}
+
+export interface ProviderClient {
+  readonly name: string;
+  chat(request: ChatRequest): Promise<ChatResult>;
+}
