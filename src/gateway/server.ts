@@ -1,0 +1,231 @@
+// The gateway HTTP API (docs/design/execution-loop.md): iteration payload, chat completions
+// (resolved alias, provider call, turn recorded, tokens and cost accounted), tool-call
+// decisions and results, and the iteration's output. Every write to history is idempotent.
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Logger } from "pino";
+import type { z } from "zod";
+import { eventId, type HistoryStore, type JsonValue } from "../history/index.ts";
+import { BodyTooLarge, readBody } from "../model-server/http-io.ts";
+import { OpenAIRequest, openaiChunks, openaiError, openaiResponse } from "../model-server/openai.ts";
+import { describeIssues } from "../model-server/script.ts";
+import { encodeSse } from "../model-server/sse.ts";
+import { OutputBody, ToolCallBody, ToolResultBody } from "./bodies.ts";
+import type { CredentialRegistry, ExecutionGrant } from "./credentials.ts";
+import { createGatewayMetrics, type GatewayMetrics } from "./metrics.ts";
+import { createProviderClient } from "./providers/clients.ts";
+import { ProviderError } from "./providers/http.ts";
+import { toOpenAIBody, fromOpenAIRequest } from "./translate-openai.ts";
+import { turnCost, type ModelResolver } from "./resolve.ts";
+import { decideToolCall } from "./tools.ts";
+
+export interface GatewayOptions {
+  readonly port: number;
+  readonly host?: string;
+  readonly history: HistoryStore;
+  readonly resolver: ModelResolver;
+  readonly credentials: CredentialRegistry;
+  readonly log: Logger;
+  readonly metrics?: GatewayMetrics;
+}
+
+export interface Gateway {
+  readonly url: string;
+  readonly metrics: GatewayMetrics;
+  stop(): Promise<void>;
+}
+
+const BODY_LIMIT = 8 * 1024 * 1024;
+
+class HttpError extends Error {
+  readonly status: number;
+  constructor(status: number, message: string) {
+    super(message);
+    this.status = status;
+  }
+}
+
+function send(res: ServerResponse, status: number, body?: unknown): void {
+  if (body === undefined) {
+    res.writeHead(status).end();
+    return;
+  }
+  const text = JSON.stringify(body);
+  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) }).end(text);
+}
+
+async function jsonBody(req: IncomingMessage): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readBody(req, BODY_LIMIT);
+  } catch (error) {
+    if (error instanceof BodyTooLarge) throw new HttpError(413, `body over ${BODY_LIMIT} bytes`);
+    throw error;
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new HttpError(400, "malformed request: (root): body is not JSON");
+  }
+}
+
+function parse<T>(schema: z.ZodType<T>, value: unknown): T {
+  const r = schema.safeParse(value);
+  if (!r.success) throw new HttpError(400, `malformed request: ${describeIssues(r.error)}`);
+  return r.data;
+}
+
+function bearer(req: IncomingMessage): string | undefined {
+  const h = req.headers.authorization;
+  return h?.startsWith("Bearer ") === true ? h.slice(7).trim() : undefined;
+}
+
+interface PendingCall { name: string; arguments: JsonValue; startedAt: Date }
+
+export async function startGateway(o: GatewayOptions): Promise<Gateway> {
+  const metrics = o.metrics ?? createGatewayMetrics();
+  const pending = new Map<string, PendingCall>();
+
+  async function chat(grant: ExecutionGrant, body: unknown, res: ServerResponse): Promise<void> {
+    const request = parse(OpenAIRequest, body);
+    const resolved = await o.resolver.resolve(grant.model);
+    if (!resolved.ok) throw new HttpError(503, resolved.message);
+    const m = resolved.model;
+    const client = createProviderClient({
+      name: m.provider, flavour: m.flavour, endpoint: m.endpoint, apiKey: m.apiKey, timeoutMs: m.timeoutMs, retry: m.retry,
+      onRetry: (info) => {
+        metrics.providerRetries.inc({ provider: m.provider });
+        o.log.warn({ execution: grant.execution, provider: m.provider, attempt: info.attempt, status: info.status, delayMs: info.delayMs }, "retrying provider call");
+      },
+    });
+    const chatRequest = fromOpenAIRequest(request, m.model);
+    const withTemperature = chatRequest.temperature === undefined && m.temperature !== undefined ? { ...chatRequest, temperature: m.temperature } : chatRequest;
+    // The request's messages are turns 0..n-1 (resent each call: inserts are idempotent); the answer is turn n.
+    const wire = toOpenAIBody(withTemperature)["messages"] as JsonValue[];
+    for (const [seq, message] of wire.entries()) {
+      const role = withTemperature.messages[seq]?.role ?? "user";
+      await o.history.appendTurn({ executionUid: grant.uid, iteration: grant.iteration, seq, role, content: message });
+    }
+    let result;
+    try {
+      result = await client.chat(withTemperature);
+    } catch (error) {
+      if (error instanceof ProviderError) {
+        const status = error.status !== undefined && error.status >= 400 && error.status < 500 && error.status !== 429 ? error.status : error.status === undefined && /timed out/.test(error.message) ? 504 : 502;
+        throw new HttpError(status, error.message);
+      }
+      throw error;
+    }
+    const cost = turnCost(m.costPer1kTokens, result.usage.input, result.usage.output);
+    const answer = openaiResponse(result, { id: `chatcmpl-${grant.uid.slice(0, 8)}-${grant.iteration}-${wire.length}`, created: Math.floor(Date.now() / 1000), model: grant.model });
+    const message = ((answer["choices"] as Record<string, unknown>[])[0]?.["message"] ?? {}) as JsonValue;
+    await o.history.appendTurn({
+      executionUid: grant.uid, iteration: grant.iteration, seq: wire.length, role: "assistant", content: message,
+      tokensIn: result.usage.input, tokensOut: result.usage.output, model: m.model, provider: m.provider, costUsd: cost,
+    });
+    metrics.tokens.inc({ direction: "in", alias: m.alias, provider: m.provider }, result.usage.input);
+    metrics.tokens.inc({ direction: "out", alias: m.alias, provider: m.provider }, result.usage.output);
+    metrics.costUsd.inc({ alias: m.alias, provider: m.provider }, cost);
+    if (request.stream !== true) {
+      send(res, 200, answer);
+      return;
+    }
+    const meta = { id: String(answer["id"]), created: Number(answer["created"]), model: grant.model };
+    res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
+    for (const chunk of openaiChunks(result, meta, request.stream_options?.include_usage === true)) res.write(encodeSse({ data: JSON.stringify(chunk) }));
+    res.end(encodeSse({ data: "[DONE]" }));
+  }
+
+  async function toolCall(grant: ExecutionGrant, body: unknown, res: ServerResponse): Promise<void> {
+    const call = parse(ToolCallBody, body);
+    const decision = decideToolCall(call.name, grant.payload.tools);
+    metrics.toolCalls.inc({ decision: decision.decision });
+    const args = (call.arguments ?? null) as JsonValue;
+    if (decision.decision === "deny") {
+      await o.history.recordToolCall({
+        executionUid: grant.uid, iteration: grant.iteration, seq: call.seq, toolName: call.name, arguments: args,
+        decision: "deny", error: decision.message, startedAt: new Date(), finishedAt: new Date(),
+      });
+    } else pending.set(`${grant.uid}/${grant.iteration}/${call.seq}`, { name: call.name, arguments: args, startedAt: new Date() });
+    send(res, 200, decision);
+  }
+
+  async function toolResult(grant: ExecutionGrant, seq: number, body: unknown, res: ServerResponse): Promise<void> {
+    const result = parse(ToolResultBody, body);
+    const key = `${grant.uid}/${grant.iteration}/${seq}`;
+    const call = pending.get(key);
+    const finishedAt = new Date();
+    await o.history.recordToolCall({
+      executionUid: grant.uid, iteration: grant.iteration, seq, toolName: call?.name ?? "(unknown)", arguments: call?.arguments ?? null,
+      decision: "allow", resultSummary: result.content ?? null, error: result.ok ? null : (result.error ?? "failed"), durationMs: Math.round(result.durationMs),
+      startedAt: call?.startedAt ?? new Date(finishedAt.getTime() - result.durationMs), finishedAt,
+    });
+    pending.delete(key);
+    send(res, 204);
+  }
+
+  async function output(grant: ExecutionGrant, body: unknown, res: ServerResponse): Promise<void> {
+    const out = parse(OutputBody, body);
+    await o.history.appendEvent({
+      id: eventId(grant.uid, grant.iteration, "IterationOutput"), executionUid: grant.uid, namespace: grant.namespace, name: grant.execution,
+      iteration: grant.iteration, type: "IterationOutput", payload: { output: out.output, ...(out.exitCode === undefined ? {} : { exitCode: out.exitCode }) },
+      occurredAt: new Date(),
+    });
+    send(res, 204);
+  }
+
+  async function route(req: IncomingMessage, res: ServerResponse): Promise<string> {
+    const path = (req.url ?? "/").split("?")[0] ?? "/";
+    const resultMatch = /^\/v1\/tool-calls\/(\d{1,9})\/result$/.exec(path);
+    const name = path === "/v1/iteration" || path === "/v1/chat/completions" || path === "/v1/tool-calls" || path === "/v1/output" ? path : resultMatch !== null ? "/v1/tool-calls/{seq}/result" : "other";
+    if (name === "other") throw new HttpError(404, `no route ${req.method ?? ""} ${path}`);
+    const expected = name === "/v1/iteration" ? "GET" : "POST";
+    if (req.method !== expected) throw new HttpError(405, `${name} takes ${expected}`);
+    const found = o.credentials.lookup(bearer(req));
+    if (found.status === 401) throw new HttpError(401, "unknown or missing execution token");
+    if (found.status !== 200) throw new HttpError(403, "the execution of this token has finished");
+    const grant = found.grant;
+    if (name === "/v1/iteration") {
+      send(res, 200, { execution: grant.execution, namespace: grant.namespace, iteration: grant.iteration, model: grant.model, ...grant.payload });
+      return name;
+    }
+    const body = await jsonBody(req);
+    if (name === "/v1/chat/completions") await chat(grant, body, res);
+    else if (name === "/v1/tool-calls") await toolCall(grant, body, res);
+    else if (name === "/v1/output") await output(grant, body, res);
+    else await toolResult(grant, Number(resultMatch?.[1]), body, res);
+    return name;
+  }
+
+  const server = createServer((req, res) => {
+    const started = process.hrtime.bigint();
+    let routeName = "other";
+    route(req, res)
+      .then((r) => { routeName = r; })
+      .catch((error: unknown) => {
+        const status = error instanceof HttpError ? error.status : 500;
+        const message = error instanceof HttpError ? error.message : "internal error";
+        if (!(error instanceof HttpError)) o.log.error({ err: error }, "gateway request failed");
+        else if (status >= 500) o.log.warn({ status, message }, "gateway request failed");
+        if (!res.headersSent) send(res, status, openaiError(status, message));
+        else res.end();
+      })
+      .finally(() => {
+        metrics.requestSeconds.observe({ route: routeName, status: String(res.statusCode) }, Number(process.hrtime.bigint() - started) / 1e9);
+      });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(o.port, o.host ?? "127.0.0.1", () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  return {
+    url: `http://${host}:${address.port}`,
+    metrics,
+    stop: () => new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    }),
+  };
+}
