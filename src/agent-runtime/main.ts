@@ -1,0 +1,55 @@
+// The agent-runtime program (`node src/agent-runtime/main.ts`): the process in each iteration's
+// pod. Reads the contract's env, runs one iteration against the gateway, exits with its code.
+// Logs are JSON lines on stderr; the token is never logged.
+import { pino } from "pino";
+import { createLogger } from "../log/logger.ts";
+import { loadConfig } from "./config.ts";
+import { createGatewayClient } from "./gateway-client.ts";
+import { EXIT_CODES } from "./outcome.ts";
+import { runIteration } from "./run-iteration.ts";
+import { createBuiltinRegistry } from "./tools/index.ts";
+
+async function main(): Promise<number> {
+  const loaded = loadConfig(process.env);
+  if (!loaded.ok) {
+    const log = createLogger({ level: "info", base: { component: "agent-runtime" }, destination: pino.destination({ fd: 2, sync: true }) });
+    log.fatal({ problems: loaded.problems }, "Refused the environment");
+    return EXIT_CODES.config;
+  }
+  const { config } = loaded;
+  const log = createLogger({
+    level: config.logLevel,
+    base: { component: "agent-runtime", execution: config.execution, namespace: config.namespace, iteration: config.iteration },
+    destination: pino.destination({ fd: 2, sync: true }),
+  });
+  const terminate = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => {
+    log.warn({ signal }, "Received a termination signal; aborting the iteration");
+    terminate.abort(new Error(signal));
+  };
+  process.once("SIGTERM", onSignal);
+  process.once("SIGINT", onSignal);
+  log.info({ gateway: config.gatewayUrl, workspace: config.workspace, maxToolRounds: config.maxToolRounds, iterationTimeoutMs: config.iterationTimeoutMs }, "Started the iteration");
+  const result = await runIteration({
+    gateway: createGatewayClient({ baseUrl: config.gatewayUrl, token: config.token }),
+    tools: createBuiltinRegistry(),
+    workspace: config.workspace,
+    maxToolRounds: config.maxToolRounds,
+    iterationTimeoutMs: config.iterationTimeoutMs,
+    log,
+    terminate: terminate.signal,
+  });
+  const { outcome } = result;
+  const fields = { reason: outcome.reason, exitCode: result.exitCode, rounds: outcome.rounds, toolCalls: outcome.toolCalls, outputChars: outcome.output.length, reported: result.reported };
+  if (result.exitCode === 0) log.info(fields, "Finished the iteration");
+  else log.error({ ...fields, error: outcome.error }, "Ended the iteration");
+  return result.exitCode;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`${JSON.stringify({ level: "fatal", msg: "Crashed", err: error instanceof Error ? error.message : String(error) })}\n`);
+    process.exit(EXIT_CODES.failed);
+  },
+);
