@@ -1,0 +1,203 @@
+// The gateway over HTTP against the real scripted model server and the real PostgreSQL.
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import fc from "fast-check";
+import pino from "pino";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { openHistory, type History } from "../history/index.ts";
+import { createTestDatabase, type TestDatabase } from "../history/test-database.ts";
+import { reassembleOpenAI } from "../model-server/reassemble.ts";
+import { startScriptedModelServer, type ScriptedModelServer } from "../model-server/server.ts";
+import { parseSse } from "../model-server/sse.ts";
+import { createCredentialRegistry, type ExecutionGrant } from "./credentials.ts";
+import { createModelResolver, type NodeConfigLike } from "./resolve.ts";
+import { startGateway, type Gateway } from "./server.ts";
+
+const KEY = "sk-provider-secret-key-4f1d9a7c";
+const logLines: string[] = [];
+const responses: string[] = [];
+let db: TestDatabase;
+let history: History;
+let model: ScriptedModelServer;
+let gateway: Gateway;
+let home: string;
+const credentials = createCredentialRegistry();
+let selection: Record<string, unknown> = {};
+
+function nodeConfig(): NodeConfigLike {
+  return {
+    metadata: { name: "orchestrator" },
+    spec: {
+      type: "Orchestrator",
+      llmSelection: { maxRetries: 3, retryDelay: "10ms", timeout: "5s", ...selection },
+      llmProviders: [
+        { name: "anthropic", type: "anthropic", endpoint: model.url, apiKeySecretRef: { namespace: "aegis-system", name: "llm-keys", key: "anthropic" },
+          models: [{ alias: "smart", model: "claude-sonnet-4-5", costPer1kTokens: 0.003 }] },
+        { name: "vllm", type: "openai-compatible", endpoint: model.url, apiKeySecretRef: { namespace: "aegis-system", name: "llm-keys", key: "openai" },
+          models: [{ alias: "fast", model: "gpt-4o-mini", costPer1kTokens: 0.001 }] },
+      ],
+    },
+  };
+}
+
+function grant(execution: string, alias = "smart", tools = [{ name: "mcp:github.get_file_contents" }]): ExecutionGrant {
+  return {
+    token: `tok-${execution}-0123456789abcdef`, namespace: "team-a", execution, uid: `00000000-0000-4000-8000-${execution.padStart(12, "0").slice(-12)}`,
+    iteration: 1, model: alias, payload: { systemPrompt: `You are ${execution}.`, task: `task of ${execution}`, tools },
+  };
+}
+
+async function call(token: string, method: string, path: string, body?: unknown): Promise<{ status: number; text: string; json: () => unknown }> {
+  const res = await fetch(`${gateway.url}${path}`, {
+    method, headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    ...(body === undefined ? {} : { body: typeof body === "string" ? body : JSON.stringify(body) }),
+  });
+  const text = await res.text();
+  responses.push(text);
+  return { status: res.status, text, json: () => JSON.parse(text) as unknown };
+}
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  home = await mkdtemp(join(tmpdir(), "gateway-test-"));
+  const log = pino({ level: "debug" }, { write: (line: string) => void logLines.push(line) });
+  history = await openHistory({ databaseUrl: db.url, home, log });
+  model = await startScriptedModelServer({ script: { models: { "*": [{ text: "hi" }] } }, apiKey: KEY });
+  const resolver = createModelResolver({ nodeConfigs: () => [nodeConfig()], readSecret: () => Promise.resolve(KEY) });
+  gateway = await startGateway({ port: 0, history: history.store, resolver, credentials, log });
+});
+
+afterAll(async () => {
+  await gateway.stop();
+  await model.stop();
+  await history.close();
+  await db.drop();
+  await rm(home, { recursive: true, force: true });
+  // No provider key in any response or log line.
+  expect(responses.join("\n")).not.toContain(KEY);
+  expect(logLines.join("\n")).not.toContain(KEY);
+  expect(responses.length).toBeGreaterThan(10);
+});
+
+beforeEach(() => {
+  selection = {};
+});
+
+describe("gateway", () => {
+  it("serves an OpenAI-format tool loop through an Anthropic provider and accounts tokens and cost", async () => {
+    model.load({ models: { "claude-sonnet-4-5": [
+      { text: "Writing.", toolCalls: [{ id: "toolu_1", name: "fs.write", arguments: { path: "out.txt", content: "hello" } }], usage: { input: 100, output: 20 } },
+      { match: { contains: "wrote" }, text: "Done.", usage: { input: 200, output: 5 } },
+    ] } });
+    const g = grant("loop");
+    credentials.register(g);
+    const iteration = await call(g.token, "GET", "/v1/iteration");
+    expect(iteration.json()).toMatchObject({ execution: "loop", namespace: "team-a", iteration: 1, model: "smart", task: "task of loop" });
+
+    const messages: unknown[] = [{ role: "system", content: "be brief" }, { role: "user", content: "write the file" }];
+    const tools = [{ type: "function", function: { name: "fs.write", parameters: { type: "object" } } }];
+    const first = await call(g.token, "POST", "/v1/chat/completions", { model: "ignored", messages, tools });
+    expect(first.status).toBe(200);
+    const reply = first.json() as { choices: { message: { content: string; tool_calls: unknown[] }; finish_reason: string }[]; usage: unknown };
+    expect(reply.choices[0]?.finish_reason).toBe("tool_calls");
+    expect(reply.choices[0]?.message.tool_calls).toEqual([{ id: "toolu_1", type: "function", function: { name: "fs.write", arguments: '{"path":"out.txt","content":"hello"}' } }]);
+    expect(reply.usage).toEqual({ prompt_tokens: 100, completion_tokens: 20, total_tokens: 120 });
+
+    messages.push(reply.choices[0]?.message, { role: "tool", tool_call_id: "toolu_1", content: "wrote 5 bytes" });
+    const second = await call(g.token, "POST", "/v1/chat/completions", { model: "ignored", messages, tools });
+    expect((second.json() as { choices: { message: { content: string } }[] }).choices[0]?.message.content).toBe("Done.");
+
+    // What the provider saw: Anthropic's format with the system prompt and a tool_result block.
+    const sent = model.requests({ model: "claude-sonnet-4-5" }).map((r) => r.body as Record<string, unknown>);
+    expect(sent[1]).toMatchObject({ system: "be brief", tools: [{ name: "fs.write", input_schema: { type: "object" } }] });
+    expect((sent[1]?.["messages"] as unknown[])[2]).toEqual({ role: "user", content: [{ type: "tool_result", tool_use_id: "toolu_1", content: "wrote 5 bytes" }] });
+
+    const totals = await history.store.totalsOf(g.uid);
+    expect(totals).toMatchObject({ tokensIn: 300, tokensOut: 25 });
+    expect(totals.costUsd).toBeCloseTo((325 / 1000) * 0.003, 9);
+    const turns = await history.store.transcriptOf(g.uid, 1);
+    expect(turns.map((t) => t.role)).toEqual(["system", "user", "assistant", "tool", "assistant"]);
+  });
+
+  it("streams to the agent in OpenAI chunks", async () => {
+    model.load({ models: { "gpt-4o-mini": [{ text: "a streamed answer that is longer than one piece", usage: { input: 10, output: 12 } }] } });
+    const g = grant("stream", "fast");
+    credentials.register(g);
+    const res = await call(g.token, "POST", "/v1/chat/completions", { model: "x", messages: [{ role: "user", content: "go" }], stream: true, stream_options: { include_usage: true } });
+    expect(res.status).toBe(200);
+    const whole = reassembleOpenAI(parseSse(res.text)) as { choices: { message: { content: string } }[]; usage: unknown };
+    expect(whole.choices[0]?.message.content).toBe("a streamed answer that is longer than one piece");
+    expect(whole.usage).toEqual({ prompt_tokens: 10, completion_tokens: 12, total_tokens: 22 });
+  });
+
+  it("retries a provider 500 twice then succeeds; never retries a 400", async () => {
+    model.load({ models: { "claude-sonnet-4-5": [{ text: "after faults", faults: [{ status: 500, times: 2 }] }], "gpt-4o-mini": [{ text: "never", faults: [{ status: 400, times: 1 }] }] } });
+    const a = grant("retry");
+    const b = grant("noretry", "fast");
+    credentials.register(a);
+    credentials.register(b);
+    const before = model.requests().length;
+    const ok = await call(a.token, "POST", "/v1/chat/completions", { model: "x", messages: [{ role: "user", content: "r" }] });
+    expect(ok.status).toBe(200);
+    expect(model.requests().slice(before).map((r) => r.status)).toEqual([500, 500, 200]);
+    const bad = await call(b.token, "POST", "/v1/chat/completions", { model: "x", messages: [{ role: "user", content: "r" }] });
+    expect(bad.status).toBe(400);
+    expect(model.requests().slice(before + 3)).toHaveLength(1);
+    expect(logLines.some((l) => l.includes("retrying provider call"))).toBe(true);
+  });
+
+  it("answers 504 when the provider is slower than the timeout", async () => {
+    selection = { timeout: "200ms", maxRetries: 1 };
+    model.load({ models: { "claude-sonnet-4-5": [{ text: "slow", delayMs: 1000 }, { text: "slow again", delayMs: 1000 }] } });
+    const g = grant("slow");
+    credentials.register(g);
+    const res = await call(g.token, "POST", "/v1/chat/completions", { model: "x", messages: [{ role: "user", content: "s" }] });
+    expect(res.text).toContain("timed out");
+    expect(res.status).toBe(504);
+  });
+
+  it("refuses wrong tokens (401) and finished executions (403); a token reads only its own iteration", async () => {
+    const a = grant("alpha");
+    const b = grant("beta");
+    credentials.register(a);
+    credentials.register(b);
+    expect((await call("not-a-token", "GET", "/v1/iteration")).status).toBe(401);
+    expect((await call(`${a.token}x`, "GET", "/v1/iteration")).status).toBe(401);
+    expect((await call(a.token, "GET", "/v1/iteration")).json()).toMatchObject({ execution: "alpha" });
+    expect((await call(b.token, "GET", "/v1/iteration")).json()).toMatchObject({ execution: "beta" });
+    await call(a.token, "POST", "/v1/output", { output: "alpha's output" });
+    expect((await history.store.eventsOf(b.uid)).filter((e) => e.type === "IterationOutput")).toHaveLength(0);
+    credentials.finish(a.token);
+    expect((await call(a.token, "POST", "/v1/output", { output: "late" })).status).toBe(403);
+    credentials.unregister(b.token);
+    expect((await call(b.token, "GET", "/v1/iteration")).status).toBe(401);
+  });
+
+  it("decides tool calls, records results and the output once", async () => {
+    const g = grant("tools");
+    credentials.register(g);
+    expect((await call(g.token, "POST", "/v1/tool-calls", { seq: 0, name: "fs.write", arguments: { path: "a" } })).json()).toEqual({ decision: "allow" });
+    expect((await call(g.token, "POST", "/v1/tool-calls/0/result", { ok: true, content: "done", durationMs: 12 })).status).toBe(204);
+    expect((await call(g.token, "POST", "/v1/tool-calls", { seq: 1, name: "mcp:github.get_file_contents", arguments: {} })).json()).toEqual({ decision: "allow" });
+    expect((await call(g.token, "POST", "/v1/tool-calls", { seq: 2, name: "no.such.tool", arguments: {} })).json())
+      .toMatchObject({ decision: "deny", code: "ToolNotAllowed" });
+    for (let i = 0; i < 2; i++) expect((await call(g.token, "POST", "/v1/output", { output: "final", exitCode: 0 })).status).toBe(204);
+    const calls = await history.store.toolCallsOf(g.uid, 1);
+    expect(calls.map((c) => [c.seq, c.toolName, c.decision, c.resultSummary])).toEqual([[0, "fs.write", "allow", "done"], [2, "no.such.tool", "deny", null]]);
+    const outputs = (await history.store.eventsOf(g.uid)).filter((e) => e.type === "IterationOutput");
+    expect(outputs.map((e) => e.payload)).toEqual([{ output: "final", exitCode: 0 }]);
+  });
+
+  it("never crashes on arbitrary bodies; a 400 names the field", async () => {
+    model.load({ models: { "*": Array.from({ length: 200 }, () => ({ text: "ok" })) } });
+    const g = grant("fuzz");
+    credentials.register(g);
+    const paths = ["/v1/chat/completions", "/v1/tool-calls", "/v1/tool-calls/3/result", "/v1/output"];
+    await fc.assert(fc.asyncProperty(fc.constantFrom(...paths), fc.oneof(fc.anything(), fc.json(), fc.string()), async (path, body) => {
+      const res = await call(g.token, "POST", path, typeof body === "string" ? body : JSON.stringify(body) ?? "null");
+      expect(res.status).toBeLessThan(500);
+      if (res.status === 400) expect(res.text).toMatch(/malformed request: [^:]+: /);
+    }), { numRuns: 150 });
+  });
+});
