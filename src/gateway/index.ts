@@ -1,0 +1,11 @@
+/**
+ * The model gateway: the HTTP API agent pods call (docs/design/execution-loop.md), served by the
+ * operator. See src/gateway/README.md.
+ */
+export { startGateway, type Gateway, type GatewayOptions } from "./server.ts";
+export { createCredentialRegistry, type CredentialRegistry, type ExecutionGrant, type IterationPayload, type Lookup } from "./credentials.ts";
+export { createModelResolver, selectModel, turnCost, type ModelResolver, type NodeConfigLike, type ResolverSources, type SecretRef } from "./resolve.ts";
+export { kubeResolverSources } from "./kube-sources.ts";
+export { createGatewayMetrics, type GatewayMetrics } from "./metrics.ts";
+export { BUILTIN_TOOLS, decideToolCall } from "./tools.ts";
+export type { ToolSpec } from "./providers/types.ts";
