@@ -9,8 +9,10 @@ export const ToolCallBody = z.strictObject({
 
 export const ToolResultBody = z.strictObject({
   ok: z.boolean(),
-  content: z.string().optional(),
-  error: z.string().optional(),
+  /** Text, or any JSON value (stored as its JSON text). */
+  content: z.unknown().optional(),
+  /** Text or any JSON value, e.g. {code, message}. */
+  error: z.unknown().optional(),
   durationMs: z.number().min(0).max(1e10),
 });
 

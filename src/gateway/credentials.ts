@@ -10,7 +10,8 @@ export interface IterationPayload {
   readonly task: string;
   readonly input?: unknown;
   readonly previousOutput?: string;
-  readonly feedback?: string;
+  /** The validators' feedback: text or any JSON value. */
+  readonly feedback?: unknown;
   readonly tools: readonly ToolSpec[];
 }
 

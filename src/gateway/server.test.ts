@@ -180,13 +180,25 @@ describe("gateway", () => {
     expect((await call(g.token, "POST", "/v1/tool-calls", { seq: 0, name: "fs.write", arguments: { path: "a" } })).json()).toEqual({ decision: "allow" });
     expect((await call(g.token, "POST", "/v1/tool-calls/0/result", { ok: true, content: "done", durationMs: 12 })).status).toBe(204);
     expect((await call(g.token, "POST", "/v1/tool-calls", { seq: 1, name: "mcp:github.get_file_contents", arguments: {} })).json()).toEqual({ decision: "allow" });
+    expect((await call(g.token, "POST", "/v1/tool-calls/1/result", { ok: false, error: { code: "Timeout", message: "slow" }, durationMs: 5 })).status).toBe(204);
     expect((await call(g.token, "POST", "/v1/tool-calls", { seq: 2, name: "no.such.tool", arguments: {} })).json())
       .toMatchObject({ decision: "deny", code: "ToolNotAllowed" });
     for (let i = 0; i < 2; i++) expect((await call(g.token, "POST", "/v1/output", { output: "final", exitCode: 0 })).status).toBe(204);
     const calls = await history.store.toolCallsOf(g.uid, 1);
-    expect(calls.map((c) => [c.seq, c.toolName, c.decision, c.resultSummary])).toEqual([[0, "fs.write", "allow", "done"], [2, "no.such.tool", "deny", null]]);
+    expect(calls.map((c) => [c.seq, c.toolName, c.decision, c.resultSummary])).toEqual([[0, "fs.write", "allow", "done"], [1, "mcp:github.get_file_contents", "allow", null], [2, "no.such.tool", "deny", null]]);
+    expect(calls[1]?.error).toBe('{"code":"Timeout","message":"slow"}');
     const outputs = (await history.store.eventsOf(g.uid)).filter((e) => e.type === "IterationOutput");
     expect(outputs.map((e) => e.payload)).toEqual([{ output: "final", exitCode: 0 }]);
+  });
+
+  it("exports latency, token, cost and tool-call metrics", async () => {
+    const text = await gateway.metrics.registry.metrics();
+    expect(text).toMatch(/aegis_gateway_request_duration_seconds_count\{route="\/v1\/chat\/completions",status="200"\} [1-9]/);
+    expect(text).toMatch(/aegis_gateway_request_duration_seconds_count\{route="\/v1\/iteration",status="401"\} [1-9]/);
+    expect(text).toMatch(/aegis_gateway_tokens_total\{direction="in",alias="smart",provider="anthropic"\} [1-9]/);
+    expect(text).toMatch(/aegis_gateway_cost_usd_total\{alias="smart",provider="anthropic"\} 0\.\d+/);
+    expect(text).toMatch(/aegis_gateway_tool_calls_total\{decision="deny"\} 1/);
+    expect(text).toMatch(/aegis_gateway_provider_retries_total\{provider="anthropic"\} [1-9]/);
   });
 
   it("never crashes on arbitrary bodies; a 400 names the field", async () => {

@@ -80,6 +80,20 @@ function bearer(req: IncomingMessage): string | undefined {
   return h?.startsWith("Bearer ") === true ? h.slice(7).trim() : undefined;
 }
 
+function asText(value: unknown): string | null {
+  if (value === undefined || value === null) return null;
+  return typeof value === "string" ? value : JSON.stringify(value);
+}
+
+const RESULT_PATH = /^\/v1\/tool-calls\/(\d{1,9})\/result$/;
+const ROUTES = new Set(["/v1/iteration", "/v1/chat/completions", "/v1/tool-calls", "/v1/output"]);
+
+/** The route's name (the metrics label): the path, the result path's template, or "other". */
+function routeOf(path: string): string {
+  if (ROUTES.has(path)) return path;
+  return RESULT_PATH.test(path) ? "/v1/tool-calls/{seq}/result" : "other";
+}
+
 interface PendingCall { name: string; arguments: JsonValue; startedAt: Date }
 
 export async function startGateway(o: GatewayOptions): Promise<Gateway> {
@@ -157,7 +171,7 @@ export async function startGateway(o: GatewayOptions): Promise<Gateway> {
     const finishedAt = new Date();
     await o.history.recordToolCall({
       executionUid: grant.uid, iteration: grant.iteration, seq, toolName: call?.name ?? "(unknown)", arguments: call?.arguments ?? null,
-      decision: "allow", resultSummary: result.content ?? null, error: result.ok ? null : (result.error ?? "failed"), durationMs: Math.round(result.durationMs),
+      decision: "allow", resultSummary: asText(result.content), error: result.ok ? null : (asText(result.error) ?? "failed"), durationMs: Math.round(result.durationMs),
       startedAt: call?.startedAt ?? new Date(finishedAt.getTime() - result.durationMs), finishedAt,
     });
     pending.delete(key);
@@ -174,10 +188,8 @@ export async function startGateway(o: GatewayOptions): Promise<Gateway> {
     send(res, 204);
   }
 
-  async function route(req: IncomingMessage, res: ServerResponse): Promise<string> {
-    const path = (req.url ?? "/").split("?")[0] ?? "/";
-    const resultMatch = /^\/v1\/tool-calls\/(\d{1,9})\/result$/.exec(path);
-    const name = path === "/v1/iteration" || path === "/v1/chat/completions" || path === "/v1/tool-calls" || path === "/v1/output" ? path : resultMatch !== null ? "/v1/tool-calls/{seq}/result" : "other";
+  async function route(req: IncomingMessage, res: ServerResponse, path: string, name: string): Promise<void> {
+    const resultMatch = RESULT_PATH.exec(path);
     if (name === "other") throw new HttpError(404, `no route ${req.method ?? ""} ${path}`);
     const expected = name === "/v1/iteration" ? "GET" : "POST";
     if (req.method !== expected) throw new HttpError(405, `${name} takes ${expected}`);
@@ -187,21 +199,20 @@ export async function startGateway(o: GatewayOptions): Promise<Gateway> {
     const grant = found.grant;
     if (name === "/v1/iteration") {
       send(res, 200, { execution: grant.execution, namespace: grant.namespace, iteration: grant.iteration, model: grant.model, ...grant.payload });
-      return name;
+      return;
     }
     const body = await jsonBody(req);
     if (name === "/v1/chat/completions") await chat(grant, body, res);
     else if (name === "/v1/tool-calls") await toolCall(grant, body, res);
     else if (name === "/v1/output") await output(grant, body, res);
     else await toolResult(grant, Number(resultMatch?.[1]), body, res);
-    return name;
   }
 
   const server = createServer((req, res) => {
     const started = process.hrtime.bigint();
-    let routeName = "other";
-    route(req, res)
-      .then((r) => { routeName = r; })
+    const path = (req.url ?? "/").split("?")[0] ?? "/";
+    const routeName = routeOf(path);
+    route(req, res, path, routeName)
       .catch((error: unknown) => {
         const status = error instanceof HttpError ? error.status : 500;
         const message = error instanceof HttpError ? error.message : "internal error";
