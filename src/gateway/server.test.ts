@@ -24,6 +24,7 @@ let gateway: Gateway;
 let home: string;
 const credentials = createCredentialRegistry();
 let selection: Record<string, unknown> = {};
+let secretValue = KEY;
 
 function nodeConfig(): NodeConfigLike {
   return {
@@ -64,7 +65,7 @@ beforeAll(async () => {
   const log = pino({ level: "debug" }, { write: (line: string) => void logLines.push(line) });
   history = await openHistory({ databaseUrl: db.url, home, log });
   model = await startScriptedModelServer({ script: { models: { "*": [{ text: "hi" }] } }, apiKey: KEY });
-  const resolver = createModelResolver({ nodeConfigs: () => [nodeConfig()], readSecret: () => Promise.resolve(KEY) });
+  const resolver = createModelResolver({ nodeConfigs: () => [nodeConfig()], readSecret: () => Promise.resolve(secretValue) });
   gateway = await startGateway({ port: 0, history: history.store, resolver, credentials, log });
 });
 
@@ -82,6 +83,7 @@ afterAll(async () => {
 
 beforeEach(() => {
   selection = {};
+  secretValue = KEY;
 });
 
 describe("gateway", () => {
@@ -145,6 +147,26 @@ describe("gateway", () => {
     expect(bad.status).toBe(400);
     expect(model.requests().slice(before + 3)).toHaveLength(1);
     expect(logLines.some((l) => l.includes("retrying provider call"))).toBe(true);
+  });
+
+  it("honours Retry-After on a 429", async () => {
+    model.load({ models: { "claude-sonnet-4-5": [{ text: "later", faults: [{ status: 429, times: 1, retryAfter: 1 }] }] } });
+    const g = grant("after");
+    credentials.register(g);
+    const started = Date.now();
+    const res = await call(g.token, "POST", "/v1/chat/completions", { model: "x", messages: [{ role: "user", content: "a" }] });
+    expect(res.status).toBe(200);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+  });
+
+  it("answers 502 (not 401) when the provider refuses the key, and names no key", async () => {
+    secretValue = "sk-wrong-provider-key-77aa31";
+    const g = grant("badkey");
+    credentials.register(g);
+    const res = await call(g.token, "POST", "/v1/chat/completions", { model: "x", messages: [{ role: "user", content: "k" }] });
+    expect(res.status).toBe(502);
+    expect(res.text).not.toContain("sk-wrong-provider-key-77aa31");
+    expect(logLines.join("\n")).not.toContain("sk-wrong-provider-key-77aa31");
   });
 
   it("answers 504 when the provider is slower than the timeout", async () => {

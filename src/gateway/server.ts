@@ -94,6 +94,17 @@ function routeOf(path: string): string {
   return RESULT_PATH.test(path) ? "/v1/tool-calls/{seq}/result" : "other";
 }
 
+/**
+ * What the agent is answered when the provider failed: the provider's 4xx when the request was at
+ * fault (400, 404, 413, 422…), 504 for a timeout, else 502. A provider 401/403 is the operator's
+ * key problem, not the agent's token: 502, so the runtime never mistakes it for its own 401/403.
+ */
+function gatewayStatus(error: ProviderError): number {
+  const s = error.status;
+  if (s === undefined) return /timed out/.test(error.message) ? 504 : 502;
+  return s >= 400 && s < 500 && s !== 401 && s !== 403 && s !== 429 ? s : 502;
+}
+
 interface PendingCall { name: string; arguments: JsonValue; startedAt: Date }
 
 export async function startGateway(o: GatewayOptions): Promise<Gateway> {
@@ -125,8 +136,7 @@ export async function startGateway(o: GatewayOptions): Promise<Gateway> {
       result = await client.chat(withTemperature);
     } catch (error) {
       if (error instanceof ProviderError) {
-        const status = error.status !== undefined && error.status >= 400 && error.status < 500 && error.status !== 429 ? error.status : error.status === undefined && /timed out/.test(error.message) ? 504 : 502;
-        throw new HttpError(status, error.message);
+        throw new HttpError(gatewayStatus(error), error.message);
       }
       throw error;
     }
