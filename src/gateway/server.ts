@@ -36,6 +36,7 @@ export interface Gateway {
 }
 
 const BODY_LIMIT = 8 * 1024 * 1024;
+const MAX_PENDING_CALLS = 10_000;
 
 class HttpError extends Error {
   readonly status: number;
@@ -170,7 +171,11 @@ export async function startGateway(o: GatewayOptions): Promise<Gateway> {
         executionUid: grant.uid, iteration: grant.iteration, seq: call.seq, toolName: call.name, arguments: args,
         decision: "deny", error: decision.message, startedAt: new Date(), finishedAt: new Date(),
       });
-    } else pending.set(`${grant.uid}/${grant.iteration}/${call.seq}`, { name: call.name, arguments: args, startedAt: new Date() });
+    } else {
+      pending.set(`${grant.uid}/${grant.iteration}/${call.seq}`, { name: call.name, arguments: args, startedAt: new Date() });
+      // Bounded: a call whose result never comes (pod killed) is forgotten, oldest first.
+      if (pending.size > MAX_PENDING_CALLS) pending.delete(pending.keys().next().value ?? "");
+    }
     send(res, 200, decision);
   }
 
