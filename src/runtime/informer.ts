@@ -10,11 +10,18 @@
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import { pino, type Logger } from "pino";
-import { isGone } from "../kube/errors.ts";
+import { isGone, isKubeApiError, type KubeApiError } from "../kube/errors.ts";
 import { resourceId } from "../kube/resources.ts";
 import type { KubeClient, KubeObject, Resource, WatchEventType } from "../kube/types.ts";
 import { InformerStore, backoffDelay, compareResourceVersions, decideWatchEvent, diffRelist, isNewer, objectKey } from "./informer-store.ts";
 import type { Informer, InformerEvent } from "./types.ts";
+
+const TRANSIENT: ReadonlySet<string> = new Set(["Unreachable", "ServiceUnavailable", "TooManyRequests", "Timeout"]);
+
+/** Failures an API server restart or overload produces, which a retry is expected to clear. */
+export function isTransient(err: unknown): boolean {
+  return isKubeApiError(err) && TRANSIENT.has(err.reason);
+}
 
 export interface InformerOptions {
   /** Watch one namespace only (ignored for cluster-scoped resources). */
@@ -128,7 +135,14 @@ class ListWatchInformer<T extends KubeObject> implements Informer<T> {
           this.#log.info({ resourceVersion: this.#lastResourceVersion }, "Watch expired (410 Gone); relisting");
           if (failures === 1) continue; // the first Gone relists at once
         } else {
-          this.#log.warn({ err, failures, resourceVersion: this.#lastResourceVersion }, needList ? "List failed; retrying" : "Watch failed; resuming");
+          const msg = needList ? "List failed; retrying" : "Watch failed; resuming";
+          // An API server restart shows as a few transient failures: worth a line, not a stack
+          // trace. Repeated failures, or any other kind, are warnings with the whole error.
+          if (failures < 3 && isTransient(err)) {
+            this.#log.info({ reason: (err as KubeApiError).reason, message: (err as Error).message, failures, resourceVersion: this.#lastResourceVersion }, msg);
+          } else {
+            this.#log.warn({ err, failures, resourceVersion: this.#lastResourceVersion }, msg);
+          }
         }
       }
       const delay = backoffDelay(failures, this.#options.backoff ?? DEFAULT_BACKOFF, this.#random);
