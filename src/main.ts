@@ -15,6 +15,7 @@ import { ConfigError } from "./runtime/errors.ts";
 import { createInformerFactory } from "./runtime/informer-factory.ts";
 import { Manager } from "./runtime/manager.ts";
 import { reconcileLogController } from "./runtime/reconcile-log-controller.ts";
+import { exitOnSignals } from "./runtime/signals.ts";
 import type { ControllerSpec } from "./runtime/types.ts";
 
 /** The controllers this replica runs: all, or those named by --controllers. */
@@ -61,20 +62,7 @@ async function main(): Promise<void> {
     onLeadershipLost: () => process.exit(1),
   });
 
-  let signals = 0;
-  const shutdown = (signal: string): void => {
-    if (++signals > 1) process.exit(1); // a second signal: stop now
-    log.info({ signal }, "Received signal, shutting down");
-    manager.stop().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        log.error({ err }, "Shutdown failed");
-        process.exit(1);
-      },
-    );
-  };
-  process.on("SIGTERM", () => shutdown("SIGTERM"));
-  process.on("SIGINT", () => shutdown("SIGINT"));
+  exitOnSignals(() => manager.stop(), log);
 
   log.info({ controllers: controllers.map((c) => c.name), namespace: config.namespace, leaderElect: config.leaderElect }, "Starting manager");
   await manager.start();

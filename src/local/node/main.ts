@@ -7,6 +7,7 @@
 import { pino } from "pino";
 import { parseCli } from "./options.ts";
 import { startLocalNode } from "./node.ts";
+import { exitOnSignals } from "../../runtime/signals.ts";
 
 const parsed = parseCli(process.argv.slice(2), process.env);
 if (!parsed.ok) {
@@ -31,21 +32,7 @@ try {
     log,
   });
   console.log(`aegis-local listening on 127.0.0.1:${node.port}`);
-  let stopping = false;
-  const shutdown = (signal: string): void => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ signal }, "Stopping");
-    node.stop().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        log.error({ err }, "Could not stop cleanly");
-        process.exit(1);
-      },
-    );
-  };
-  process.on("SIGINT", () => shutdown("SIGINT"));
-  process.on("SIGTERM", () => shutdown("SIGTERM"));
+  exitOnSignals(() => node.stop(), log);
 } catch (err) {
   console.error(`aegis-local: ${(err as Error).message}`);
   process.exit(1);
