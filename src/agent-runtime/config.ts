@@ -20,6 +20,8 @@ const schema = z.object({
   AEGIS_MAX_TOOL_ROUNDS: positiveInt(50),
   /** Seconds the whole iteration may take before everything in flight is aborted (exit 124). */
   AEGIS_ITERATION_TIMEOUT: positiveInt(3600),
+  /** Seconds a call keeps retrying while the gateway is unreachable or answers 503 (an operator restart). */
+  AEGIS_GATEWAY_RETRY_WINDOW: positiveInt(60),
   /** pino level of the JSON logs on stderr. */
   AEGIS_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace"]).default("info"),
 });
@@ -33,6 +35,7 @@ export interface RuntimeConfig {
   readonly workspace: string;
   readonly maxToolRounds: number;
   readonly iterationTimeoutMs: number;
+  readonly gatewayRetryWindowMs: number;
   readonly logLevel: string;
 }
 
@@ -58,6 +61,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       workspace: e.AEGIS_WORKSPACE,
       maxToolRounds: e.AEGIS_MAX_TOOL_ROUNDS,
       iterationTimeoutMs: e.AEGIS_ITERATION_TIMEOUT * 1000,
+      gatewayRetryWindowMs: e.AEGIS_GATEWAY_RETRY_WINDOW * 1000,
       logLevel: e.AEGIS_LOG_LEVEL,
     }),
   };

@@ -1,6 +1,8 @@
 // The HTTP client of the execution-loop contract (docs/design/execution-loop.md): bearer token on
-// every call, a timeout per call, one retry after a connection error (nothing was answered), and
-// typed errors. HTTP error answers are never retried here: the gateway retries providers itself.
+// every call, a timeout per call, typed errors, and retries while the gateway is away: connection
+// errors and 503 (an operator restarting re-learns running iterations' tokens) are retried with
+// capped backoff for up to a window (default 60 s). Other HTTP errors are never retried here: the
+// gateway retries providers itself, and every gateway write is idempotent.
 import type { ChatRequest } from "./chat-wire.ts";
 import { GatewayError, isConnectionError } from "./gateway-errors.ts";
 import { iterationSchema, type IterationInfo } from "./iteration.ts";
@@ -30,23 +32,28 @@ export interface GatewayClientOptions {
   timeoutMs?: number;
   /** Per model turn (default 10 min): a model is slow, the iteration timeout bounds it anyway. */
   chatTimeoutMs?: number;
-  /** Wait before the one retry after a connection error (default 250 ms). */
+  /** First wait before retrying a connection error or a 503 (default 250 ms; doubles up to 2 s). */
   retryDelayMs?: number;
+  /** How long connection errors and 503s are retried from a call's first attempt (default 60 s). */
+  retryWindowMs?: number;
 }
 
 export function createGatewayClient(options: GatewayClientOptions): GatewayClient {
   const timeoutMs = options.timeoutMs ?? 30_000;
   const chatTimeoutMs = options.chatTimeoutMs ?? 600_000;
   const retryDelayMs = options.retryDelayMs ?? 250;
+  const retryWindowMs = options.retryWindowMs ?? 60_000;
 
   async function call(method: string, path: string, body: unknown, signal: AbortSignal, ms = timeoutMs): Promise<unknown> {
     const name = `${method} ${path}`;
+    const started = Date.now();
     for (let attempt = 1; ; attempt++) {
       try {
         return await once(name, method, path, body, signal, ms);
       } catch (error) {
-        if (attempt >= 2 || !(error instanceof GatewayError) || error.code !== "Network") throw error;
-        await sleep(retryDelayMs, signal).catch(() => {
+        const delay = retryDelay(error, attempt, retryDelayMs);
+        if (delay === undefined || Date.now() + delay - started > retryWindowMs) throw error;
+        await sleep(delay, signal).catch(() => {
           throw new GatewayError("Aborted", name, "aborted");
         });
       }
@@ -73,7 +80,12 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
     }
     if (response.status === 401) throw new GatewayError("Unauthorized", name, "the token was refused (401)", { status: 401 });
     if (response.status === 403) throw new GatewayError("Forbidden", name, "the execution is finished or the call is not allowed (403)", { status: 403 });
-    if (!response.ok) throw new GatewayError("HttpError", name, `HTTP ${response.status}: ${text.slice(0, 500)}`, { status: response.status });
+    if (!response.ok) {
+      const retryAfter = Number(response.headers.get("retry-after"));
+      throw new GatewayError("HttpError", name, `HTTP ${response.status}: ${text.slice(0, 500)}`, {
+        status: response.status, ...(Number.isFinite(retryAfter) && retryAfter > 0 ? { retryAfterMs: retryAfter * 1000 } : {}),
+      });
+    }
     if (text === "") return undefined;
     try {
       return JSON.parse(text) as unknown;
@@ -103,6 +115,14 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
       await call("POST", "/v1/output", output, signal);
     },
   };
+}
+
+/** Pure: how long to wait before retrying after `error`, or undefined when it is not worth a retry. */
+export function retryDelay(error: unknown, attempt: number, firstDelayMs: number): number | undefined {
+  if (!(error instanceof GatewayError)) return undefined;
+  if (error.code !== "Network" && !(error.code === "HttpError" && error.status === 503)) return undefined;
+  const backoff = Math.min(2_000, firstDelayMs * 2 ** Math.min(attempt - 1, 10));
+  return Math.min(5_000, Math.max(backoff, error.retryAfterMs ?? 0));
 }
 
 const describe = (error: unknown): string => {

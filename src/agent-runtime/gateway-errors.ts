@@ -9,13 +9,16 @@ export class GatewayError extends Error {
   readonly status: number | undefined;
   /** The call, e.g. "POST /v1/tool-calls". */
   readonly call: string;
+  /** The answer's Retry-After, in ms, when it carried one. */
+  readonly retryAfterMs: number | undefined;
 
-  constructor(code: GatewayErrorCode, call: string, message: string, options: { status?: number; cause?: unknown } = {}) {
+  constructor(code: GatewayErrorCode, call: string, message: string, options: { status?: number; cause?: unknown; retryAfterMs?: number } = {}) {
     super(`${call}: ${message}`, { cause: options.cause });
     this.name = "GatewayError";
     this.code = code;
     this.status = options.status;
     this.call = call;
+    this.retryAfterMs = options.retryAfterMs;
   }
 }
 

@@ -87,7 +87,7 @@ describe("node src/agent-runtime/main.ts", () => {
   });
 
   it("exits 1 when the gateway is unreachable", async () => {
-    const { code, stderr } = await runMain({ AEGIS_GATEWAY_URL: "http://127.0.0.1:1", AEGIS_EXECUTION_TOKEN: TEST_TOKEN, AEGIS_EXECUTION: "e", AEGIS_NAMESPACE: "n", AEGIS_ITERATION: "0", AEGIS_WORKSPACE: "/tmp" });
+    const { code, stderr } = await runMain({ AEGIS_GATEWAY_URL: "http://127.0.0.1:1", AEGIS_EXECUTION_TOKEN: TEST_TOKEN, AEGIS_EXECUTION: "e", AEGIS_NAMESPACE: "n", AEGIS_ITERATION: "0", AEGIS_WORKSPACE: "/tmp", AEGIS_GATEWAY_RETRY_WINDOW: "1" });
     expect(code).toBe(1);
     expect(stderr).toContain("connection failed");
     expect(stderr).not.toContain(TEST_TOKEN);

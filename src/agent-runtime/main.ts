@@ -31,7 +31,7 @@ async function main(): Promise<number> {
   process.once("SIGINT", onSignal);
   log.info({ gateway: config.gatewayUrl, workspace: config.workspace, maxToolRounds: config.maxToolRounds, iterationTimeoutMs: config.iterationTimeoutMs }, "Started the iteration");
   const result = await runIteration({
-    gateway: createGatewayClient({ baseUrl: config.gatewayUrl, token: config.token }),
+    gateway: createGatewayClient({ baseUrl: config.gatewayUrl, token: config.token, retryWindowMs: config.gatewayRetryWindowMs }),
     tools: createBuiltinRegistry(),
     workspace: config.workspace,
     maxToolRounds: config.maxToolRounds,

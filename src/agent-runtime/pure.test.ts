@@ -9,7 +9,7 @@ const base = { AEGIS_GATEWAY_URL: "http://127.0.0.1:8080/", AEGIS_EXECUTION_TOKE
 
 describe("loadConfig", () => {
   it("applies the defaults", () => {
-    expect(loadConfig(base)).toEqual({ ok: true, config: { gatewayUrl: "http://127.0.0.1:8080", token: "t", execution: "e", namespace: "n", iteration: 2, workspace: "/workspace", maxToolRounds: 50, iterationTimeoutMs: 3_600_000, logLevel: "info" } });
+    expect(loadConfig(base)).toEqual({ ok: true, config: { gatewayUrl: "http://127.0.0.1:8080", token: "t", execution: "e", namespace: "n", iteration: 2, workspace: "/workspace", maxToolRounds: 50, iterationTimeoutMs: 3_600_000, gatewayRetryWindowMs: 60_000, logLevel: "info" } });
   });
   it.each([
     { reason: "a non-http URL", env: { AEGIS_GATEWAY_URL: "ftp://x" }, want: "AEGIS_GATEWAY_URL" },

@@ -23,6 +23,8 @@ export interface ExecutionGrant {
   readonly iteration: number;
   /** The agent's model alias (spec.runtime.model). */
   readonly model: string;
+  /** The agent's spec.tools patterns: what its tool calls may name. */
+  readonly agentTools: readonly string[];
   readonly payload: IterationPayload;
 }
 
@@ -36,6 +38,8 @@ export interface CredentialRegistry {
   /** Forgets the token (then 401). */
   unregister(token: string): void;
   lookup(token: string | undefined): Lookup;
+  /** Whether the token is registered, unfinished, for exactly this iteration (the controller skips re-registering). */
+  holds(token: string, uid: string, iteration: number): boolean;
 }
 
 const digest = (token: string): string => createHash("sha256").update(token).digest("hex");
@@ -50,10 +54,15 @@ export function createCredentialRegistry(): CredentialRegistry {
     },
     finish(token) {
       const entry = grants.get(digest(token));
-      if (entry !== undefined) entry.finished = true;
+      // The payload (prompts, input) is dropped: a finished grant only answers 403.
+      if (entry !== undefined) grants.set(digest(token), { grant: { ...entry.grant, payload: { systemPrompt: "", task: "", tools: [] } }, finished: true });
     },
     unregister(token) {
       grants.delete(digest(token));
+    },
+    holds(token, uid, iteration) {
+      const entry = grants.get(digest(token));
+      return entry !== undefined && !entry.finished && entry.grant.uid === uid && entry.grant.iteration === iteration;
     },
     lookup(token) {
       if (token === undefined || token === "") return { status: 401 };

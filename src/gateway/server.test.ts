@@ -45,7 +45,7 @@ function nodeConfig(): NodeConfigLike {
 function grant(execution: string, alias = "smart", tools = [{ name: "mcp:github.get_file_contents" }]): ExecutionGrant {
   return {
     token: `tok-${execution}-0123456789abcdef`, namespace: "team-a", execution, uid: `00000000-0000-4000-8000-${execution.padStart(12, "0").slice(-12)}`,
-    iteration: 1, model: alias, payload: { systemPrompt: `You are ${execution}.`, task: `task of ${execution}`, tools },
+    iteration: 1, model: alias, agentTools: ["fs.*", ...tools.map((t) => t.name)], payload: { systemPrompt: `You are ${execution}.`, task: `task of ${execution}`, tools },
   };
 }
 
@@ -66,7 +66,7 @@ beforeAll(async () => {
   history = await openHistory({ databaseUrl: db.url, home, log });
   model = await startScriptedModelServer({ script: { models: { "*": [{ text: "hi" }] } }, apiKey: KEY });
   const resolver = createModelResolver({ nodeConfigs: () => [nodeConfig()], readSecret: () => Promise.resolve(secretValue) });
-  gateway = await startGateway({ port: 0, history: history.store, resolver, credentials, log });
+  gateway = await startGateway({ port: 0, history: history.store, resolver, credentials, log, warmupMs: 0 });
 });
 
 afterAll(async () => {
@@ -194,6 +194,24 @@ describe("gateway", () => {
     expect((await call(a.token, "POST", "/v1/output", { output: "late" })).status).toBe(403);
     credentials.unregister(b.token);
     expect((await call(b.token, "GET", "/v1/iteration")).status).toBe(401);
+  });
+
+  it("while warming up answers an unknown token 503 with Retry-After, then serves it once registered", async () => {
+    const log = pino({ level: "silent" });
+    const registry = createCredentialRegistry();
+    const warm = await startGateway({ port: 0, history: history.store, resolver: createModelResolver({ nodeConfigs: () => [], readSecret: () => Promise.resolve(undefined) }), credentials: registry, log, warmupMs: 60_000 });
+    try {
+      const g = grant("restarted");
+      const before = await fetch(`${warm.url}/v1/iteration`, { headers: { authorization: `Bearer ${g.token}` } });
+      expect([before.status, before.headers.get("retry-after")]).toEqual([503, "1"]);
+      expect((await fetch(`${warm.url}/v1/iteration`)).status).toBe(401); // no token at all: never worth a retry
+      registry.register(g);
+      expect((await fetch(`${warm.url}/v1/iteration`, { headers: { authorization: `Bearer ${g.token}` } })).status).toBe(200);
+      expect(registry.holds(g.token, g.uid, 1)).toBe(true);
+      expect(registry.holds(g.token, g.uid, 2)).toBe(false);
+    } finally {
+      await warm.stop();
+    }
   });
 
   it("decides tool calls, records results and the output once", async () => {

@@ -27,6 +27,12 @@ export interface GatewayOptions {
   readonly credentials: CredentialRegistry;
   readonly log: Logger;
   readonly metrics?: GatewayMetrics;
+  /**
+   * For this long after start an unknown token is answered 503 (Retry-After), not 401: a
+   * restarted operator re-learns the tokens of running iterations as its controller reconciles
+   * them, and their pods must wait, not fail. Default 30 s.
+   */
+  readonly warmupMs?: number;
 }
 
 export interface Gateway {
@@ -111,6 +117,7 @@ interface PendingCall { name: string; arguments: JsonValue; startedAt: Date }
 export async function startGateway(o: GatewayOptions): Promise<Gateway> {
   const metrics = o.metrics ?? createGatewayMetrics();
   const pending = new Map<string, PendingCall>();
+  const warmupEnds = performance.now() + (o.warmupMs ?? 30_000);
 
   async function chat(grant: ExecutionGrant, body: unknown, res: ServerResponse): Promise<void> {
     const request = parse(OpenAIRequest, body);
@@ -163,7 +170,7 @@ export async function startGateway(o: GatewayOptions): Promise<Gateway> {
 
   async function toolCall(grant: ExecutionGrant, body: unknown, res: ServerResponse): Promise<void> {
     const call = parse(ToolCallBody, body);
-    const decision = decideToolCall(call.name, grant.payload.tools);
+    const decision = decideToolCall(call.name, grant.agentTools);
     metrics.toolCalls.inc({ decision: decision.decision });
     const args = (call.arguments ?? null) as JsonValue;
     if (decision.decision === "deny") {
@@ -209,6 +216,10 @@ export async function startGateway(o: GatewayOptions): Promise<Gateway> {
     const expected = name === "/v1/iteration" ? "GET" : "POST";
     if (req.method !== expected) throw new HttpError(405, `${name} takes ${expected}`);
     const found = o.credentials.lookup(bearer(req));
+    if (found.status === 401 && bearer(req) !== undefined && performance.now() < warmupEnds) {
+      res.setHeader("retry-after", "1");
+      throw new HttpError(503, "the gateway is starting and does not know this token yet; retry");
+    }
     if (found.status === 401) throw new HttpError(401, "unknown or missing execution token");
     if (found.status !== 200) throw new HttpError(403, "the execution of this token has finished");
     const grant = found.grant;
