@@ -4,7 +4,27 @@
 // calls with a test-given policy, and records what the runtime reported.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { providerToolName } from "../gateway/tool-names.ts";
 import type { IterationInfo } from "./iteration.ts";
+
+type Json = Record<string, unknown>;
+const renamed = (fn: unknown): Json => ({ ...(fn as Json), name: providerToolName(String((fn as Json)["name"])) });
+
+/**
+ * The agent's tool names as the real gateway sends them (the scripted server, like the providers,
+ * rejects fs.write). Answers are passed on as they are: scripts here name tools as the agent does.
+ */
+function encodeToolNames(body: Json): Json {
+  const out: Json = { ...body };
+  if (Array.isArray(body["tools"])) out["tools"] = (body["tools"] as Json[]).map((t) => ({ ...t, function: renamed(t["function"]) }));
+  if (Array.isArray(body["messages"])) {
+    out["messages"] = (body["messages"] as Json[]).map((m) =>
+      Array.isArray(m["tool_calls"]) ? { ...m, tool_calls: (m["tool_calls"] as Json[]).map((c) => ({ ...c, function: renamed(c["function"]) })) } : m);
+  }
+  const choice = body["tool_choice"];
+  if (typeof choice === "object" && choice !== null) out["tool_choice"] = { ...choice, function: renamed((choice as Json)["function"]) };
+  return out;
+}
 
 export interface FakeGatewayOptions {
   token: string;
@@ -63,7 +83,7 @@ export async function startFakeGateway(options: FakeGatewayOptions): Promise<Fak
       const upstream = await fetch(`${options.modelUrl}/v1/chat/completions`, {
         method: "POST",
         headers: { "content-type": "application/json", "x-aegis-execution": iteration.execution },
-        body: JSON.stringify({ ...body, model: iteration.model }),
+        body: JSON.stringify({ ...encodeToolNames(body), model: iteration.model }),
         signal: AbortSignal.timeout(60_000),
       });
       res.writeHead(upstream.status, { "content-type": upstream.headers.get("content-type") ?? "application/json" });

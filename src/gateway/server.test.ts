@@ -89,7 +89,8 @@ beforeEach(() => {
 describe("gateway", () => {
   it("serves an OpenAI-format tool loop through an Anthropic provider and accounts tokens and cost", async () => {
     model.load({ models: { "claude-sonnet-4-5": [
-      { text: "Writing.", toolCalls: [{ id: "toolu_1", name: "fs.write", arguments: { path: "out.txt", content: "hello" } }], usage: { input: 100, output: 20 } },
+      // The model names the tool as it was sent (encoded); the agent must see fs.write again.
+      { text: "Writing.", toolCalls: [{ id: "toolu_1", name: "fs--write", arguments: { path: "out.txt", content: "hello" } }], usage: { input: 100, output: 20 } },
       { match: { contains: "wrote" }, text: "Done.", usage: { input: 200, output: 5 } },
     ] } });
     const g = grant("loop");
@@ -110,9 +111,9 @@ describe("gateway", () => {
     const second = await call(g.token, "POST", "/v1/chat/completions", { model: "ignored", messages, tools });
     expect((second.json() as { choices: { message: { content: string } }[] }).choices[0]?.message.content).toBe("Done.");
 
-    // What the provider saw: Anthropic's format with the system prompt and a tool_result block.
+    // What the provider saw: Anthropic's format with the system prompt, a tool_result block and provider-safe tool names.
     const sent = model.requests({ model: "claude-sonnet-4-5" }).map((r) => r.body as Record<string, unknown>);
-    expect(sent[1]).toMatchObject({ system: "be brief", tools: [{ name: "fs.write", input_schema: { type: "object" } }] });
+    expect(sent[1]).toMatchObject({ system: "be brief", tools: [{ name: "fs--write", input_schema: { type: "object" } }] });
     expect((sent[1]?.["messages"] as unknown[])[2]).toEqual({ role: "user", content: [{ type: "tool_result", tool_use_id: "toolu_1", content: "wrote 5 bytes" }] });
 
     const totals = await history.store.totalsOf(g.uid);

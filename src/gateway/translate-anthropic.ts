@@ -1,6 +1,6 @@
 // Anthropic Messages wire format ↔ the neutral chat (pure): system prompt, tool_use/tool_result
 // blocks, stop reasons. Consecutive tool messages become one user message of tool_result blocks.
-import type { ChatMessage, ChatRequest, ChatResult } from "./providers/types.ts";
+import type { ChatMessage, ChatRequest, ChatResult, ToolChoice } from "./providers/types.ts";
 
 type Json = Record<string, unknown>;
 
@@ -14,6 +14,11 @@ function parseInput(args: string): unknown {
   } catch {
     return { _raw: args };
   }
+}
+
+function anthropicToolChoice(choice: ToolChoice): Json {
+  if (typeof choice === "object") return { type: "tool", name: choice.name };
+  return { type: choice === "required" ? "any" : choice };
 }
 
 export function toAnthropicBody(req: ChatRequest): Json {
@@ -44,6 +49,7 @@ export function toAnthropicBody(req: ChatRequest): Json {
     body["tools"] = req.tools.map((t) => ({
       name: t.name, ...(t.description === undefined ? {} : { description: t.description }), input_schema: t.parameters ?? { type: "object" },
     }));
+    if (req.toolChoice !== undefined) body["tool_choice"] = anthropicToolChoice(req.toolChoice);
   }
   if (req.temperature !== undefined) body["temperature"] = req.temperature;
   return body;

@@ -1,6 +1,6 @@
 // OpenAI chat-completions wire format ↔ the neutral chat (pure).
 import type { OpenAIRequest } from "../model-server/openai.ts";
-import type { ChatMessage, ChatRequest, ChatResult, ToolSpec } from "./providers/types.ts";
+import type { ChatMessage, ChatRequest, ChatResult, ToolChoice, ToolSpec } from "./providers/types.ts";
 
 type Json = Record<string, unknown>;
 
@@ -28,7 +28,14 @@ export function fromOpenAIRequest(req: OpenAIRequest, model: string): ChatReques
   }));
   const maxTokens = req.max_completion_tokens ?? req.max_tokens ?? undefined;
   const temperature = typeof req["temperature"] === "number" ? req["temperature"] : undefined;
-  return { model, messages, tools, ...(maxTokens === undefined ? {} : { maxTokens }), ...(temperature === undefined ? {} : { temperature }) };
+  const choice = req.tool_choice;
+  const toolChoice: ToolChoice | undefined = typeof choice === "object" ? { name: choice.function.name } : choice;
+  return {
+    model, messages, tools,
+    ...(toolChoice === undefined ? {} : { toolChoice }),
+    ...(maxTokens === undefined ? {} : { maxTokens }),
+    ...(temperature === undefined ? {} : { temperature }),
+  };
 }
 
 /** The neutral chat as an OpenAI request body (what an OpenAI-compatible provider receives). */
@@ -47,6 +54,8 @@ export function toOpenAIBody(req: ChatRequest): Json {
       type: "function",
       function: { name: t.name, ...(t.description === undefined ? {} : { description: t.description }), parameters: t.parameters ?? { type: "object" } },
     }));
+    const choice = req.toolChoice;
+    if (choice !== undefined) body["tool_choice"] = typeof choice === "object" ? { type: "function", function: { name: choice.name } } : choice;
   }
   if (req.maxTokens !== undefined) body["max_tokens"] = req.maxTokens;
   if (req.temperature !== undefined) body["temperature"] = req.temperature;

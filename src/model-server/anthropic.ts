@@ -2,6 +2,11 @@
 import { z } from "zod";
 import type { Conversation, Reply } from "./reply.ts";
 import { chunkText } from "./sse.ts";
+import { TOOL_NAME_PATTERN } from "./tool-name.ts";
+
+// Anthropic's own wording for a name outside ^[a-zA-Z0-9_-]{1,64}$.
+const NAME_MESSAGE = "String should match pattern '^[a-zA-Z0-9_-]{1,64}$'";
+const ToolName = z.string().regex(TOOL_NAME_PATTERN, NAME_MESSAGE);
 
 const TextBlock = z.looseObject({ type: z.literal("text"), text: z.string() });
 const ToolUseBlock = z.looseObject({ type: z.literal("tool_use"), id: z.string(), name: z.string(), input: z.unknown() });
@@ -20,7 +25,7 @@ const Message = z.looseObject({
 });
 
 const Tool = z.looseObject({
-  name: z.string().min(1),
+  name: ToolName,
   description: z.string().optional(),
   input_schema: z.record(z.string(), z.unknown()).optional(),
   type: z.string().optional(),
@@ -32,18 +37,22 @@ export const AnthropicRequest = z.looseObject({
   system: z.union([z.string(), z.array(TextBlock)]).optional(),
   messages: z.array(Message).min(1),
   tools: z.array(Tool).optional(),
-  tool_choice: z.looseObject({ type: z.enum(["auto", "any", "tool", "none"]), name: z.string().optional() }).optional(),
+  tool_choice: z.looseObject({ type: z.enum(["auto", "any", "tool", "none"]), name: ToolName.optional() }).optional(),
   stream: z.boolean().optional(),
 }).superRefine((req, ctx) => {
   // As the real API: a tool_result answers a tool_use of the assistant message just before it.
   req.messages.forEach((m, i) => {
-    if (m.role !== "user" || typeof m.content === "string") return;
+    if (typeof m.content === "string") return;
     const previous = req.messages[i - 1];
     const ids = new Set(
       previous?.role === "assistant" && Array.isArray(previous.content) ? previous.content.filter((b) => b.type === "tool_use").map((b) => String(b["id"])) : [],
     );
     m.content.forEach((b, j) => {
-      if (b.type === "tool_result" && !ids.has(String(b["tool_use_id"]))) {
+      // Checked here, not in the block union, so the error names the field rather than "Invalid input".
+      if (b.type === "tool_use" && !TOOL_NAME_PATTERN.test(String(b["name"]))) {
+        ctx.addIssue({ code: "custom", path: ["messages", i, "content", j, "name"], message: NAME_MESSAGE });
+      }
+      if (m.role === "user" && b.type === "tool_result" && !ids.has(String(b["tool_use_id"]))) {
         ctx.addIssue({
           code: "custom",
           path: ["messages", i, "content", j, "tool_use_id"],

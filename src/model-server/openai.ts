@@ -2,6 +2,8 @@
 import { z } from "zod";
 import type { Conversation, Reply } from "./reply.ts";
 import { chunkText } from "./sse.ts";
+import { TOOL_NAME_PATTERN } from "./tool-name.ts";
+
 
 const ContentPart = z.looseObject({ type: z.string(), text: z.string().optional() });
 const Content = z.union([z.string(), z.array(ContentPart), z.null()]).optional();
@@ -55,6 +57,26 @@ export const OpenAIRequest = z.looseObject({
   }
 });
 export type OpenAIRequest = z.infer<typeof OpenAIRequest>;
+
+/** OpenAI's own wording for a name outside ^[a-zA-Z0-9_-]{1,64}$. */
+function toolNameProblem(name: string): string | undefined {
+  if (name.length > 64) return "string too long. Expected a string with maximum length 64.";
+  return TOOL_NAME_PATTERN.test(name) ? undefined : "string does not match pattern. Expected a string that matches the pattern '^[a-zA-Z0-9_-]+$'.";
+}
+
+/**
+ * What the real API accepts: also provider-safe tool names in tools, tool_calls and tool_choice.
+ * (OpenAIRequest alone is the shape: the gateway's agent-facing API takes fs.write and encodes it.)
+ */
+export const ProviderOpenAIRequest = OpenAIRequest.superRefine((req, ctx) => {
+  const check = (name: string, path: (string | number)[]): void => {
+    const message = toolNameProblem(name);
+    if (message !== undefined) ctx.addIssue({ code: "custom", path, message });
+  };
+  (req.tools ?? []).forEach((t, i) => check(t.function.name, ["tools", i, "function", "name"]));
+  req.messages.forEach((m, i) => (m.tool_calls ?? []).forEach((c, j) => check(c.function.name, ["messages", i, "tool_calls", j, "function", "name"])));
+  if (typeof req.tool_choice === "object") check(req.tool_choice.function.name, ["tool_choice", "function", "name"]);
+});
 
 function contentText(content: z.infer<typeof Content>): string {
   if (typeof content === "string") return content;

@@ -7,11 +7,11 @@ import { parseSse } from "./sse.ts";
 const SCRIPT = {
   models: {
     "gpt-test": [
-      { text: "I will write the file.", toolCalls: [{ name: "fs.write", arguments: { path: "out.txt", content: "hello" } }] },
+      { text: "I will write the file.", toolCalls: [{ name: "fs_write", arguments: { path: "out.txt", content: "hello" } }] },
       { match: { contains: "wrote 5 bytes" }, text: "Done: out.txt written.", usage: { input: 42, output: 7 } },
     ],
     "claude-test": [
-      { toolCalls: [{ name: "cmd.run", arguments: { command: "ls" } }] },
+      { toolCalls: [{ name: "cmd_run", arguments: { command: "ls" } }] },
       { match: { regex: "out\\.txt" }, text: "The workspace has out.txt." },
     ],
     flaky: [{ text: "finally", faults: [{ status: 500, times: 2 }, { status: 429, retryAfter: 3, message: "slow down" }] }],
@@ -44,7 +44,8 @@ async function post(path: string, body: unknown, headers: Record<string, string>
 }
 
 const user = (content: string): { role: string; content: string } => ({ role: "user", content });
-const FS_WRITE_TOOL = { type: "function", function: { name: "fs.write", parameters: { type: "object", properties: { path: { type: "string" } } } } };
+// Real APIs take only ^[a-zA-Z0-9_-]{1,64}$ tool names (the gateway encodes fs.write); so does this server.
+const FS_WRITE_TOOL = { type: "function", function: { name: "fs_write", parameters: { type: "object", properties: { path: { type: "string" } } } } };
 
 describe("OpenAI /v1/chat/completions", () => {
   it("answers a tool call, then text after the tool result", async () => {
@@ -64,7 +65,7 @@ describe("OpenAI /v1/chat/completions", () => {
           message: {
             role: "assistant",
             content: "I will write the file.",
-            tool_calls: [{ type: "function", function: { name: "fs.write", arguments: '{"path":"out.txt","content":"hello"}' } }],
+            tool_calls: [{ type: "function", function: { name: "fs_write", arguments: '{"path":"out.txt","content":"hello"}' } }],
           },
         },
       ],
@@ -105,7 +106,7 @@ describe("OpenAI /v1/chat/completions", () => {
 });
 
 describe("Anthropic /v1/messages", () => {
-  const base = { model: "claude-test", max_tokens: 1024, system: "terse", tools: [{ name: "cmd.run", input_schema: { type: "object" } }] };
+  const base = { model: "claude-test", max_tokens: 1024, system: "terse", tools: [{ name: "cmd_run", input_schema: { type: "object" } }] };
 
   it("answers tool_use, then text after the tool_result", async () => {
     await start();
@@ -117,7 +118,7 @@ describe("Anthropic /v1/messages", () => {
       type: "message",
       role: "assistant",
       model: "claude-test",
-      content: [{ type: "tool_use", id: expect.stringMatching(/^toolu_/), name: "cmd.run", input: { command: "ls" } }],
+      content: [{ type: "tool_use", id: expect.stringMatching(/^toolu_/), name: "cmd_run", input: { command: "ls" } }],
       stop_reason: "tool_use",
       stop_sequence: null,
       usage: { input_tokens: expect.any(Number), output_tokens: expect.any(Number) },
@@ -256,7 +257,34 @@ describe("auth, malformed requests and the test endpoints", () => {
       want: "messages.1.tool_call_id: messages with role 'tool' must be a response to a preceding message with 'tool_calls'",
     },
     { path: "/v1/chat/completions", body: { model: "gpt-test", messages: [user("x")], tools: [FS_WRITE_TOOL], tool_choice: { type: "function", function: { name: "nope" } } }, want: "tool_choice.function.name" },
+    {
+      path: "/v1/chat/completions",
+      body: { model: "gpt-test", messages: [user("x")], tools: [{ type: "function", function: { name: "fs.write" } }] },
+      want: "tools.0.function.name: string does not match pattern. Expected a string that matches the pattern '^[a-zA-Z0-9_-]+$'.",
+    },
+    {
+      path: "/v1/chat/completions",
+      body: { model: "gpt-test", messages: [user("x")], tools: [{ type: "function", function: { name: "t".repeat(65) } }] },
+      want: "tools.0.function.name: string too long",
+    },
+    {
+      path: "/v1/chat/completions",
+      body: { model: "gpt-test", messages: [user("x"), { role: "assistant", content: null, tool_calls: [{ id: "c", type: "function", function: { name: "cmd.run", arguments: "{}" } }] }] },
+      want: "messages.1.tool_calls.0.function.name: string does not match pattern",
+    },
+    { path: "/v1/chat/completions", body: { model: "gpt-test", messages: [user("x")], tool_choice: { type: "function", function: { name: "fs.write" } } }, want: "tool_choice" },
     { path: "/v1/messages", body: { model: "claude-test", messages: [user("x")] }, want: "max_tokens" },
+    {
+      path: "/v1/messages",
+      body: { model: "claude-test", max_tokens: 5, messages: [user("x")], tools: [{ name: "mcp:github.get_file", input_schema: { type: "object" } }] },
+      want: "tools.0.name: String should match pattern '^[a-zA-Z0-9_-]{1,64}$'",
+    },
+    {
+      path: "/v1/messages",
+      body: { model: "claude-test", max_tokens: 5, messages: [user("x"), { role: "assistant", content: [{ type: "tool_use", id: "toolu_1", name: "fs.read", input: {} }] }] },
+      want: "messages.1.content.0.name: String should match pattern",
+    },
+    { path: "/v1/messages", body: { model: "claude-test", max_tokens: 5, messages: [user("x")], tool_choice: { type: "tool", name: "a".repeat(65) } }, want: "tool_choice.name: String should match pattern" },
     {
       path: "/v1/messages",
       body: { model: "claude-test", max_tokens: 5, messages: [{ role: "user", content: [{ type: "tool_result", tool_use_id: "toolu_x", content: "r" }] }] },

@@ -1,6 +1,6 @@
 // The two wire formats behind one interface, so the HTTP handler is written once.
 import { AnthropicRequest, anthropicConversation, anthropicError, anthropicEvents, anthropicResponse } from "./anthropic.ts";
-import { OpenAIRequest, openaiChunks, openaiConversation, openaiError, openaiResponse } from "./openai.ts";
+import { ProviderOpenAIRequest, openaiChunks, openaiConversation, openaiError, openaiResponse } from "./openai.ts";
 import type { z } from "zod";
 import type { Conversation, Reply } from "./reply.ts";
 import { describeIssues } from "./script.ts";
@@ -37,7 +37,7 @@ export const OPENAI: WireFormat = {
   name: "openai",
   idPrefix: "call_",
   requestIdHeader: "x-request-id",
-  parse: parserFor(OpenAIRequest, openaiConversation, (req) => req.stream_options?.include_usage === true),
+  parse: parserFor(ProviderOpenAIRequest, openaiConversation, (req) => req.stream_options?.include_usage === true),
   error: openaiError,
   response: (reply, id, model) => openaiResponse(reply, { id, model, created: now() }),
   frames(reply, id, model, includeUsage) {

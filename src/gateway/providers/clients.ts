@@ -5,7 +5,8 @@ import type { RetryPolicy } from "../retry.ts";
 import { fromOpenAIResponse, toOpenAIBody } from "../translate-openai.ts";
 import { fromAnthropicResponse, toAnthropicBody } from "../translate-anthropic.ts";
 import { callProvider, ProviderError } from "./http.ts";
-import type { ProviderClient } from "./types.ts";
+import { decodeResultToolNames, encodeRequestToolNames } from "../tool-name-table.ts";
+import type { ChatRequest, ChatResult, ProviderClient } from "./types.ts";
 
 export type ProviderFlavour = "openai" | "anthropic";
 
@@ -37,20 +38,27 @@ export function createProviderClient(s: ProviderSettings): ProviderClient {
       throw new ProviderError(`provider ${s.name} gave a malformed answer: ${(error as Error).message}`, 502, 1);
     }
   };
-  if (s.flavour === "anthropic") {
-    const headers: Record<string, string> = { "anthropic-version": ANTHROPIC_VERSION, ...(s.apiKey === undefined ? {} : { "x-api-key": s.apiKey }) };
-    return {
-      name: s.name,
-      async chat(req) {
-        return decode(fromAnthropicResponse, await callProvider({ ...common, url: `${v1(s.endpoint)}/messages`, headers, body: toAnthropicBody(req) }));
-      },
+  const wire: { url: string; headers: Record<string, string>; body: (r: ChatRequest) => unknown; answer: (json: unknown) => ChatResult } = s.flavour === "anthropic"
+    ? {
+      url: `${v1(s.endpoint)}/messages`,
+      headers: { "anthropic-version": ANTHROPIC_VERSION, ...(s.apiKey === undefined ? {} : { "x-api-key": s.apiKey }) },
+      body: toAnthropicBody,
+      answer: fromAnthropicResponse,
+    }
+    : {
+      url: `${v1(s.endpoint)}/chat/completions`,
+      headers: s.apiKey === undefined ? {} : { authorization: `Bearer ${s.apiKey}` },
+      body: toOpenAIBody,
+      answer: fromOpenAIResponse,
     };
-  }
-  const headers: Record<string, string> = s.apiKey === undefined ? {} : { authorization: `Bearer ${s.apiKey}` };
   return {
     name: s.name,
-    async chat(req) {
-      return decode(fromOpenAIResponse, await callProvider({ ...common, url: `${v1(s.endpoint)}/chat/completions`, headers, body: toOpenAIBody(req) }));
+    async chat(req: ChatRequest, options = {}): Promise<ChatResult> {
+      // Providers take only ^[a-zA-Z0-9_-]{1,64}$ tool names: encode them, decode the answer's.
+      const { request, table } = encodeRequestToolNames(req);
+      const signal = options.signal === undefined ? {} : { signal: options.signal };
+      const json = await callProvider({ ...common, ...signal, url: wire.url, headers: wire.headers, body: wire.body(request) });
+      return decodeResultToolNames(decode(wire.answer, json), table);
     },
   };
 }

@@ -1,6 +1,7 @@
 // One provider call over HTTP: per-attempt timeout, retries on 429/5xx/connection errors with
 // capped exponential backoff and jitter (Retry-After honoured), never on other 4xx. Error
 // messages never carry the API key (it is scrubbed from any echoed provider text).
+import { setTimeout as sleepFor } from "node:timers/promises";
 import { isRetryableStatus, parseRetryAfter, retryDelayMs, type RetryPolicy } from "../retry.ts";
 
 export interface CallOptions {
@@ -12,10 +13,12 @@ export interface CallOptions {
   readonly retry: RetryPolicy;
   /** Values that must never appear in an error (the API key). */
   readonly secrets: readonly string[];
-  readonly sleep?: (ms: number) => Promise<void>;
+  readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   readonly random?: () => number;
   /** Told about each retry (for logs and metrics); never given the key. */
   readonly onRetry?: (info: { attempt: number; status: number | undefined; delayMs: number }) => void;
+  /** The caller giving up (a judge's timeout): stops the attempt in flight and the retries. */
+  readonly signal?: AbortSignal;
 }
 
 export class ProviderError extends Error {
@@ -35,7 +38,7 @@ export function scrub(text: string, secrets: readonly string[]): string {
   return out;
 }
 
-const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+const defaultSleep = (ms: number, signal?: AbortSignal): Promise<void> => sleepFor(ms, undefined, { signal });
 
 type Attempt = { ok: true; json: unknown } | { ok: false; status: number | undefined; retryAfterMs: number | undefined; message: string };
 
@@ -45,7 +48,7 @@ async function attempt(o: CallOptions): Promise<Attempt> {
       method: "POST",
       headers: { "content-type": "application/json", ...o.headers },
       body: JSON.stringify(o.body),
-      signal: AbortSignal.timeout(o.timeoutMs),
+      signal: o.signal === undefined ? AbortSignal.timeout(o.timeoutMs) : AbortSignal.any([o.signal, AbortSignal.timeout(o.timeoutMs)]),
     });
     const text = await res.text();
     if (res.ok) {
@@ -67,8 +70,15 @@ async function attempt(o: CallOptions): Promise<Attempt> {
 export async function callProvider(o: CallOptions): Promise<unknown> {
   const sleep = o.sleep ?? defaultSleep;
   const random = o.random ?? Math.random;
+  // A function, not a property test, so the check after the await is not narrowed away.
+  const abortedAfter = (n: number): ProviderError | undefined =>
+    o.signal?.aborted === true ? new ProviderError(`provider ${o.provider}: call aborted by the caller after ${n} attempt(s)`, undefined, n) : undefined;
   for (let n = 0; ; n++) {
+    const before = abortedAfter(n);
+    if (before !== undefined) throw before;
     const result = await attempt(o);
+    const during = abortedAfter(n + 1);
+    if (during !== undefined) throw during;
     if (result.ok) return result.json;
     const retryable = result.status === undefined || isRetryableStatus(result.status);
     if (!retryable || n >= o.retry.maxRetries) {
@@ -77,6 +87,6 @@ export async function callProvider(o: CallOptions): Promise<unknown> {
     }
     const delayMs = retryDelayMs(o.retry, n, result.retryAfterMs, random());
     o.onRetry?.({ attempt: n + 1, status: result.status, delayMs });
-    await sleep(delayMs);
+    await sleep(delayMs, o.signal).catch(() => undefined);
   }
 }

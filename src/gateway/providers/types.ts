@@ -22,10 +22,14 @@ export interface ToolSpec {
   readonly parameters?: Record<string, unknown>;
 }
 
+/** OpenAI's tool_choice, neutral: Anthropic's auto / any / none / tool. */
+export type ToolChoice = "auto" | "none" | "required" | { readonly name: string };
+
 export interface ChatRequest {
   readonly model: string;
   readonly messages: readonly ChatMessage[];
   readonly tools: readonly ToolSpec[];
+  readonly toolChoice?: ToolChoice;
   readonly maxTokens?: number;
   readonly temperature?: number;
 }
@@ -38,7 +42,12 @@ export interface ChatResult {
   usage: { input: number; output: number };
 }
 
+export interface ChatOptions {
+  /** Ends the call (and its retries) early; the call then rejects. */
+  readonly signal?: AbortSignal;
+}
+
 export interface ProviderClient {
   readonly name: string;
-  chat(request: ChatRequest): Promise<ChatResult>;
+  chat(request: ChatRequest, options?: ChatOptions): Promise<ChatResult>;
 }
