@@ -6,7 +6,7 @@
  *   (every flag: src/config/load.ts; every field: src/config/schema.ts)
  */
 import { KubeConfig } from "@kubernetes/client-node";
-import { createControllers } from "../controllers/index.ts";
+import { createControllers, type ControllersOptions } from "../controllers/index.ts";
 import { loadConfig } from "./config/load.ts";
 import type { OperatorConfig } from "./config/schema.ts";
 import { createKubeClient } from "./kube/client.ts";
@@ -14,14 +14,19 @@ import { createLogger } from "./log/logger.ts";
 import { ConfigError } from "./runtime/errors.ts";
 import { createInformerFactory } from "./runtime/informer-factory.ts";
 import { Manager } from "./runtime/manager.ts";
+import { Metrics } from "./runtime/metrics.ts";
+import { startExecutionServices, type ExecutionServices } from "./operator-services.ts";
 import { reconcileLogController } from "./runtime/reconcile-log-controller.ts";
 import { exitOnSignals } from "./runtime/signals.ts";
 import type { ControllerSpec } from "./runtime/types.ts";
 
 /** The controllers this replica runs: all, or those named by --controllers. */
-function selectControllers(config: OperatorConfig): ControllerSpec[] {
+function selectControllers(config: OperatorConfig, options: Omit<ControllersOptions, "agent"> = {}): ControllerSpec[] {
   const registry = config.runtimeRegistry ?? { namespace: config.namespace, name: "aegis-runtime-registry" };
-  const available = [...createControllers({ agent: { registry } }), ...(config.reconcileLogDir ? [reconcileLogController(config.reconcileLogDir, config.identity)] : [])];
+  const available = [
+    ...createControllers({ agent: { registry }, ...options }),
+    ...(config.reconcileLogDir ? [reconcileLogController(config.reconcileLogDir, config.identity)] : []),
+  ];
   if (!config.controllers) return available;
   const unknown = config.controllers.filter((name) => !available.some((c) => c.name === name));
   if (unknown.length > 0) {
@@ -51,18 +56,29 @@ async function main(): Promise<void> {
   const log = createLogger({ level: config.logLevel, base: { identity: config.identity } });
   const client = createKubeClient(kubeConfig(config.kubeconfig));
   const informers = createInformerFactory(client, { log: log.child({ component: "informer" }) });
+  const metrics = new Metrics({ defaultMetrics: true });
+  // The gateway and history exist only where Executions are reconciled.
+  let services: ExecutionServices | undefined;
+  if (controllers.some((c) => c.name === "execution")) {
+    services = await startExecutionServices({ config, client, informers, metrics, log });
+    controllers = selectControllers(config, { execution: services.execution });
+  }
   const manager = new Manager({
     config,
     client,
     informers,
     controllers,
     log,
+    metrics,
     // controller-runtime exits too: a replica that lost the lease must not reconcile anything
     // more, and a fresh process starts again as a clean standby.
     onLeadershipLost: () => process.exit(1),
   });
 
-  exitOnSignals(() => manager.stop(), log);
+  exitOnSignals(async () => {
+    await manager.stop();
+    await services?.stop();
+  }, log);
 
   log.info({ controllers: controllers.map((c) => c.name), namespace: config.namespace, leaderElect: config.leaderElect }, "Starting manager");
   await manager.start();

@@ -1,15 +1,17 @@
 /**
  * The Execution controller's wiring: for Executions, owns their iteration Pods, watches Agents
- * (an Agent becoming Ready starts its waiting Executions). Not in controllers/index.ts yet: it
- * is wired into `npm start` once the gateway and the agent runtime land.
+ * (an Agent becoming Ready starts its waiting Executions). The operator program passes the
+ * gateway's URL and credential registry, the history store and the judge.
  */
 import { AGENTS, EXECUTIONS, PODS } from "../../src/kube/resources.ts";
 import type { ControllerSpec } from "../../src/runtime/types.ts";
 import type { Judge } from "../../src/validators/index.ts";
 import { executionCaches, type Caches } from "./observe.ts";
 import { executionReconciler } from "./reconcile.ts";
+import { noCredentials, type IterationCredentials } from "./grant.ts";
+import { historyRecord, noRecord, type HistoryPort } from "./record.ts";
 import { secretTokenIssuer, type TokenIssuer } from "./token-secret.ts";
-import { noJudge, terminationMessageSource, type OutputSource } from "./validate.ts";
+import { historyOutputSource, noJudge, terminationMessageSource, type OutputSource } from "./validate.ts";
 import { executionsForAgent } from "./watches.ts";
 
 export { decide, type Action, type Decision, type PhaseInput, type PodView, type Validation } from "./phase.ts";
@@ -17,6 +19,8 @@ export { iterationPod, type PodOptions } from "./desired.ts";
 export { podNameFor } from "./pod-name.ts";
 export { historyOutputSource, noJudge, terminationMessageSource, type OutputSource } from "./validate.ts";
 export type { TokenIssuer } from "./token-secret.ts";
+export type { IterationCredentials } from "./grant.ts";
+export { EventType, type HistoryPort } from "./record.ts";
 
 export const DEFAULT_GATEWAY_URL = "http://127.0.0.1:8081";
 
@@ -30,10 +34,14 @@ export interface ExecutionControllerOptions {
   readonly maxToolRounds?: number;
   /** Default: a Secret `<execution>-token` with a random token. */
   readonly tokens?: TokenIssuer;
-  /** Default: the pod's termination message. */
+  /** Default: the IterationOutput event in `history`, else the pod's termination message. */
   readonly outputs?: OutputSource;
-  /** Default: none (Semantic and MultiJudge validators fail with "no judge configured"). */
-  readonly judge?: Judge;
+  /** The gateway's credential registry (in-process). Default: none (pods get no grant). */
+  readonly credentials?: IterationCredentials;
+  /** Where domain events, refinements and usage live. Default: none. */
+  readonly history?: HistoryPort;
+  /** The judge of an Execution's namespace (judge Agents are looked up there). Default: none (Semantic and MultiJudge validators fail with "no judge configured"). */
+  readonly judge?: Judge | ((namespace: string) => Judge);
   readonly workers?: number;
 }
 
@@ -58,8 +66,10 @@ export function executionController(options: ExecutionControllerOptions = {}): C
           ...(options.maxToolRounds ? { maxToolRounds: options.maxToolRounds } : {}),
         },
         tokens: options.tokens ?? secretTokenIssuer(deps.client),
-        outputs: options.outputs ?? terminationMessageSource,
+        outputs: options.outputs ?? (options.history ? historyOutputSource(options.history) : terminationMessageSource),
         judge: options.judge ?? noJudge,
+        credentials: options.credentials ?? noCredentials,
+        record: options.history ? historyRecord(options.history) : noRecord,
       });
     },
   };

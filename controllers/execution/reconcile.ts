@@ -1,20 +1,24 @@
 /**
  * Reconcile one Execution: get → observe → decide (phase.ts) → validate when asked → act
- * (create the iteration pod, AlreadyExists meaning it started; delete it on cancel or timeout)
- * → report status (only on change, Events on transitions).
+ * (hand the iteration to the gateway and create its pod, AlreadyExists meaning it started;
+ * delete it on cancel or timeout) → record the facts in history → report status (only on
+ * change, Events on transitions).
  */
 import { isAlreadyExists } from "../../src/kube/errors.ts";
 import { EXECUTIONS, PODS } from "../../src/kube/resources.ts";
 import { reportStatus } from "../../src/kube/status-report.ts";
 import type { ControllerDeps, Reconciler } from "../../src/runtime/types.ts";
 import type { Judge } from "../../src/validators/index.ts";
+import { OUTPUT_PREVIEW_LENGTH } from "../../src/api/schema/execution.ts";
 import { iterationPod, type PodOptions } from "./desired.ts";
-import { observe, type Caches } from "./observe.ts";
-import { decide, type Decision } from "./phase.ts";
+import { grantIteration, type IterationCredentials } from "./grant.ts";
+import { observe, type Caches, type ExecutionObject } from "./observe.ts";
+import { decide, type Decision, type NextStatus } from "./phase.ts";
 import { Reason } from "./reasons.ts";
+import { EventType, type ExecutionRecord } from "./record.ts";
 import { readExecutionSpec } from "./spec.ts";
 import { executionStatus } from "./status.ts";
-import { readExecutionStatus } from "./status-view.ts";
+import { isTerminal, readExecutionStatus } from "./status-view.ts";
 import type { TokenIssuer } from "./token-secret.ts";
 import { validateIteration, type OutputSource } from "./validate.ts";
 
@@ -22,13 +26,16 @@ export interface ReconcileOptions {
   readonly pod: Omit<PodOptions, "tokenSecret">;
   readonly tokens: TokenIssuer;
   readonly outputs: OutputSource;
-  readonly judge: Judge;
+  readonly judge: Judge | ((namespace: string) => Judge);
+  readonly credentials: IterationCredentials;
+  readonly record: ExecutionRecord;
 }
 
 /** Requeue at least this late, so a decision that wants "now" is not a hot loop. */
 const MIN_REQUEUE_MS = 200;
 
 export function executionReconciler(deps: ControllerDeps, caches: Caches, options: ReconcileOptions): Reconciler {
+  const { tokens, credentials, record } = options;
   return {
     async reconcile({ namespace, name }) {
       const execution = caches.executions.get(`${namespace ?? ""}/${name}`);
@@ -45,25 +52,53 @@ export function executionReconciler(deps: ControllerDeps, caches: Caches, option
       if (spec.agentRef === undefined) return {}; // a workflow run: the Workflow controller's
       const status = readExecutionStatus(execution.status);
       const observed = observe(caches, execution, spec.agentRef.name, status);
-      const input = { name, spec, status, agent: observed.agent, pod: observed.podView, now };
+      const agent = observed.agent;
+      const input = { name, spec, status, agent, pod: observed.podView, now };
       let decision: Decision = decide(input);
-      if (decision.action.kind === "validate" && observed.agent) {
+      let extra: Partial<NextStatus> = {};
+      if (decision.action.kind === "validate" && agent) {
         const { iteration, exitCode } = decision.action;
         const out = await options.outputs.outputOf(execution, iteration, observed.pod);
-        decision = decide({ ...input, validation: await validateIteration(observed.agent, exitCode, out, options.judge) });
+        const judge = typeof options.judge === "function" ? options.judge(namespace ?? "") : options.judge;
+        const scored = await validateIteration(agent, exitCode, out, judge);
+        decision = decide({ ...input, validation: scored.validation });
+        const v = scored.validation;
+        await record.record(execution, iteration, EventType.IterationValidated, {
+          passed: v.passed, score: v.score, confidence: v.confidence, feedback: scored.feedback, output: scored.previousOutput,
+        });
+        extra = { outputPreview: out.output.slice(0, OUTPUT_PREVIEW_LENGTH), outputTruncated: out.output.length > OUTPUT_PREVIEW_LENGTH };
       }
       const action = decision.action;
-      if (action.kind === "createPod" && observed.agent) {
-        const tokenSecret = await options.tokens.ensure(execution);
-        const pod = iterationPod(execution, observed.agent, action.iteration, { ...options.pod, tokenSecret });
+      const next = decision.status;
+      if (action.kind === "createPod" && agent) {
+        const token = await tokens.ensure(execution);
+        await grantIteration(credentials, record, { execution, spec, status, agent, iteration: action.iteration, token });
+        await record.record(execution, action.iteration, EventType.IterationStarted, { pod: action.podName });
+        const pod = iterationPod(execution, agent, action.iteration, { ...options.pod, tokenSecret: token.name });
         await deps.client.create(PODS, pod).catch((err: unknown) => {
           if (!isAlreadyExists(err)) throw err; // exists: the iteration already started, never a second pod
         });
+      } else if (next.phase === "Running" && agent && observed.podView && !observed.podView.deleting) {
+        // A running iteration: make sure the gateway knows it (a restarted operator does not).
+        await grantIteration(credentials, record, { execution, spec, status, agent, iteration: next.iteration, token: await tokens.ensure(execution) });
       } else if (action.kind === "deletePod") {
         await deps.client.delete(PODS, namespace, action.podName);
       }
-      await reportStatus(deps, EXECUTIONS, execution, executionStatus(decision), now);
+      if (next.phase !== status.phase) await onPhaseChange(execution, status.phase, next);
+      if (next.phase !== status.phase || action.kind === "createPod") extra = { ...extra, ...(await record.usageOf(execution)) };
+      await reportStatus(deps, EXECUTIONS, execution, executionStatus({ ...decision, status: { ...next, ...extra } }), now);
       return decision.requeueAfterMs === undefined ? {} : { requeueAfter: Math.max(decision.requeueAfterMs, MIN_REQUEUE_MS) };
     },
   };
+
+  /** The iteration's token stops working once its pod is done; the run's end is recorded once. */
+  async function onPhaseChange(execution: ExecutionObject, from: string, next: NextStatus): Promise<void> {
+    const issued = tokens.peek(execution.metadata.uid ?? "");
+    // A token this process never issued is not in its registry either: nothing to finish.
+    if (issued !== undefined && (from === "Running" || isTerminal(next.phase))) credentials.finish(issued.token);
+    if (isTerminal(next.phase)) {
+      await record.record(execution, next.iteration, EventType.ExecutionFinished, { phase: next.phase, reason: next.reason ?? "", score: next.score ?? null });
+      tokens.forget(execution.metadata.uid ?? "");
+    }
+  }
 }

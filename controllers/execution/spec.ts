@@ -13,12 +13,15 @@ const executionSpec = z.object({
   maxIterations: z.number().int().min(1).max(20).optional(),
   timeout: z.string().optional(),
   cancel: z.boolean().optional(),
+  input: z.record(z.string(), z.unknown()).optional(),
 });
 
 export type ExecutionSpecView = z.infer<typeof executionSpec>;
 export const readExecutionSpec = (raw: unknown): SpecReading<ExecutionSpecView> => readSpecWith(executionSpec, raw);
 
 export const DEFAULT_MAX_ITERATIONS = 5;
+/** The alias used when an Agent names none (the API's default for spec.runtime.model). */
+export const DEFAULT_MODEL_ALIAS = "default";
 export const DEFAULT_ITERATION_TIMEOUT_MS = 600_000;
 export const DEFAULT_TIMEOUT_MS = 1_800_000;
 
@@ -36,6 +39,14 @@ export interface AgentView {
   readonly timeoutMs: number;
   readonly iterationTimeoutMs: number;
   readonly instruction: string;
+  /** spec.task.promptTemplate: the user prompt of each iteration. */
+  readonly promptTemplate: string | undefined;
+  /** spec.task.inputData: default input, under the Execution's spec.input. */
+  readonly inputData: Record<string, unknown> | undefined;
+  /** spec.runtime.model: the model alias the gateway resolves. */
+  readonly model: string;
+  /** spec.tools: the tool patterns the agent may call. */
+  readonly tools: readonly string[];
   readonly validation: readonly unknown[];
   readonly tags: readonly string[];
   readonly resources: Record<string, unknown> | undefined;
@@ -43,8 +54,9 @@ export interface AgentView {
 }
 
 const agentSpec = z.object({
-  runtime: z.object({ imagePullPolicy: z.string().optional() }).passthrough(),
-  task: z.object({ instruction: z.string() }).passthrough(),
+  runtime: z.object({ imagePullPolicy: z.string().optional(), model: z.string().optional() }).passthrough(),
+  task: z.object({ instruction: z.string(), promptTemplate: z.string().optional(), inputData: z.record(z.string(), z.unknown()).optional() }).passthrough(),
+  tools: z.array(z.string()).optional(),
   execution: z.object({
     mode: z.enum(["OneShot", "Iterative"]).optional(),
     maxIterations: z.number().int().min(1).max(20).optional(),
@@ -86,6 +98,10 @@ export function readAgent(name: string, rawSpec: unknown, rawStatus: unknown): A
     timeoutMs: ms(s?.execution?.timeout, DEFAULT_TIMEOUT_MS),
     iterationTimeoutMs: ms(s?.execution?.iterationTimeout, DEFAULT_ITERATION_TIMEOUT_MS),
     instruction: s?.task.instruction ?? "",
+    promptTemplate: s?.task.promptTemplate,
+    inputData: s?.task.inputData,
+    model: s?.runtime.model ?? DEFAULT_MODEL_ALIAS,
+    tools: s?.tools ?? [],
     validation: s?.execution?.validation ?? [],
     tags: s?.placement?.tags ?? [],
     resources: s?.resources,

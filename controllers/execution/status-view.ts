@@ -33,6 +33,12 @@ const statusView = z.object({
   message: z.string().optional().catch(undefined),
   startTime: z.string().optional().catch(undefined),
   completionTime: z.string().optional().catch(undefined),
+  tokens: z.number().int().min(0).optional().catch(undefined),
+  inputTokens: z.number().int().min(0).optional().catch(undefined),
+  outputTokens: z.number().int().min(0).optional().catch(undefined),
+  cost: z.number().min(0).optional().catch(undefined),
+  outputPreview: z.string().optional().catch(undefined),
+  outputTruncated: z.boolean().optional().catch(undefined),
 });
 
 export type ExecutionStatusView = z.infer<typeof statusView> & { readonly maxIterations?: number };

@@ -51,6 +51,12 @@ export function executionStatus(decision: Decision): DesiredStatus {
       message: terminal ? s.message?.slice(0, 4096) : undefined,
       startTime: s.startTime,
       completionTime: terminal ? s.completionTime : undefined,
+      tokens: s.tokens,
+      inputTokens: s.inputTokens,
+      outputTokens: s.outputTokens,
+      cost: s.cost,
+      outputPreview: s.outputPreview,
+      outputTruncated: s.outputTruncated,
     },
   };
 }

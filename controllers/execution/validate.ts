@@ -6,7 +6,8 @@
  */
 import type { HistoryStore } from "../../src/history/index.ts";
 import type { KubeObject } from "../../src/kube/types.ts";
-import { runValidators, type Judge, type Validator } from "../../src/validators/index.ts";
+import { runValidators, type Judge, type Validator, type ValidatorResult } from "../../src/validators/index.ts";
+import { truncateMiddle } from "../../src/validators/text.ts";
 import { CONTAINER_NAME } from "./desired.ts";
 import type { Validation } from "./phase.ts";
 import type { AgentView } from "./spec.ts";
@@ -53,7 +54,30 @@ export function historyOutputSource(history: Pick<HistoryStore, "eventsOf">, fal
   };
 }
 
-export async function validateIteration(agent: AgentView, exitCode: number | null, out: IterationOutput, judge: Judge): Promise<Validation> {
+/** Characters of an iteration's output kept for the next iteration's refinement. */
+export const MAX_PREVIOUS_OUTPUT = 4096;
+
+/** The validators' verdict, and the refinement the next iteration gets when it failed. */
+export interface Scored {
+  readonly validation: Validation;
+  /** The failing validators, one paragraph each ("" when passed). */
+  readonly feedback: string;
+  /** The output, middle-truncated for the next prompt. */
+  readonly previousOutput: string;
+}
+
+/** Pure: the failing validators as the model reads them. */
+export function feedbackFor(results: readonly ValidatorResult[]): string {
+  return results.filter((r) => !r.passed)
+    .map((r) => `${r.type} (score ${r.score.toFixed(2)}): ${r.feedback || r.error || "failed without details"}`)
+    .join("\n\n");
+}
+
+export async function validateIteration(agent: AgentView, exitCode: number | null, out: IterationOutput, judge: Judge): Promise<Scored> {
   const chain = await runValidators(agent.validation as Validator[], { exitCode, ...out }, { judge, task: agent.instruction });
-  return { passed: chain.passed, score: chain.score, confidence: chain.confidence, feedback: chain.feedback };
+  return {
+    validation: { passed: chain.passed, score: chain.score, confidence: chain.confidence, feedback: chain.feedback },
+    feedback: feedbackFor(chain.results),
+    previousOutput: truncateMiddle(out.output, MAX_PREVIOUS_OUTPUT),
+  };
 }

@@ -1,5 +1,6 @@
 // The agent runtime's configuration: the iteration pod's environment (docs/design/execution-loop.md),
 // read once with zod. Every problem is reported at once; main exits 2 on any.
+import { join } from "node:path";
 import { z } from "zod";
 
 const positiveInt = (fallback: number) =>
@@ -22,6 +23,8 @@ const schema = z.object({
   AEGIS_ITERATION_TIMEOUT: positiveInt(3600),
   /** Seconds a call keeps retrying while the gateway is unreachable or answers 503 (an operator restart). */
   AEGIS_GATEWAY_RETRY_WINDOW: positiveInt(60),
+  /** Set by the local node: the directory standing in for `/` (its mount paths are links there). */
+  AEGIS_POD_ROOT: z.string().refine((p) => p.startsWith("/"), "must be an absolute path").optional(),
   /** pino level of the JSON logs on stderr. */
   AEGIS_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace"]).default("info"),
 });
@@ -58,7 +61,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       execution: e.AEGIS_EXECUTION,
       namespace: e.AEGIS_NAMESPACE,
       iteration: e.AEGIS_ITERATION,
-      workspace: e.AEGIS_WORKSPACE,
+      // On the local node a process sees /workspace only under its pod root.
+      workspace: e.AEGIS_POD_ROOT === undefined ? e.AEGIS_WORKSPACE : join(e.AEGIS_POD_ROOT, e.AEGIS_WORKSPACE),
       maxToolRounds: e.AEGIS_MAX_TOOL_ROUNDS,
       iterationTimeoutMs: e.AEGIS_ITERATION_TIMEOUT * 1000,
       gatewayRetryWindowMs: e.AEGIS_GATEWAY_RETRY_WINDOW * 1000,

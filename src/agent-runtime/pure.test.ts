@@ -11,6 +11,10 @@ describe("loadConfig", () => {
   it("applies the defaults", () => {
     expect(loadConfig(base)).toEqual({ ok: true, config: { gatewayUrl: "http://127.0.0.1:8080", token: "t", execution: "e", namespace: "n", iteration: 2, workspace: "/workspace", maxToolRounds: 50, iterationTimeoutMs: 3_600_000, gatewayRetryWindowMs: 60_000, logLevel: "info" } });
   });
+  it("resolves the workspace under the local node's pod root", () => {
+    const r = loadConfig({ ...base, AEGIS_POD_ROOT: "/home/x/pods/u/root" });
+    expect(r.ok && r.config.workspace).toBe("/home/x/pods/u/root/workspace");
+  });
   it.each([
     { reason: "a non-http URL", env: { AEGIS_GATEWAY_URL: "ftp://x" }, want: "AEGIS_GATEWAY_URL" },
     { reason: "zero rounds", env: { AEGIS_MAX_TOOL_ROUNDS: "0" }, want: "AEGIS_MAX_TOOL_ROUNDS" },

@@ -20,7 +20,7 @@ describe("loadConfig", () => {
     expect(config).toEqual({
       namespace: "aegis-system", leaderElect: true, leaseName: "aegis-operator-leader",
       leaseDurationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 2_000,
-      metricsAddr: { host: "", port: 8080 }, healthAddr: { host: "", port: 8081 },
+      metricsAddr: { host: "", port: 8080 }, healthAddr: { host: "", port: 8081 }, gatewayAddr: { host: "", port: 8082 },
       workers: 2, logLevel: "info", identity: "host_1",
     });
     expect(Object.isFrozen(config)).toBe(true);

@@ -26,6 +26,12 @@ export const SOURCES: Readonly<Record<Key, { readonly flag: string; readonly env
   controllers: { flag: "controllers", env: ["AEGIS_CONTROLLERS"] },
   runtimeRegistry: { flag: "runtime-registry", env: ["AEGIS_RUNTIME_REGISTRY"] },
   reconcileLogDir: { flag: "reconcile-log-dir", env: ["AEGIS_RECONCILE_LOG_DIR"] },
+  watchNamespaces: { flag: "watch-namespaces", env: ["AEGIS_WATCH_NAMESPACES"] },
+  databaseUrl: { flag: "database-url", env: ["DATABASE_URL"] },
+  home: { flag: "home", env: ["AEGIS_HOME"] },
+  gatewayAddr: { flag: "gateway-addr", env: ["AEGIS_GATEWAY_ADDR"] },
+  gatewayUrl: { flag: "gateway-url", env: ["AEGIS_GATEWAY_URL"] },
+  agentCommand: { flag: "agent-command", env: ["AEGIS_AGENT_COMMAND"] },
 };
 
 const BY_FLAG = new Map(Object.entries(SOURCES).map(([key, s]) => [s.flag, key as Key]));
@@ -86,5 +92,5 @@ export function loadConfig(input: LoadInput): OperatorConfig {
     }
   }
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
-  return Object.freeze({ ...parsed.data, metricsAddr: Object.freeze(parsed.data.metricsAddr), healthAddr: Object.freeze(parsed.data.healthAddr) });
+  return Object.freeze({ ...parsed.data, metricsAddr: Object.freeze(parsed.data.metricsAddr), healthAddr: Object.freeze(parsed.data.healthAddr), gatewayAddr: Object.freeze(parsed.data.gatewayAddr) });
 }

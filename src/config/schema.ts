@@ -99,6 +99,34 @@ export const configSchema = z
       })
       .optional(),
     /**
+     * Namespaces whose objects the controllers reconcile, comma-separated; unset: every namespace.
+     * Cluster-scoped kinds (NodeConfig) are always reconciled.
+     */
+    watchNamespaces: z
+      .string()
+      .transform((text) => text.split(",").map((n) => n.trim()).filter(Boolean))
+      .pipe(z.array(dnsName).min(1, "name at least one namespace"))
+      .optional(),
+    /**
+     * PostgreSQL connection string of the history store (DATABASE_URL). Unset: an embedded
+     * PostgreSQL under `home`. Never logged: it may carry a password.
+     */
+    databaseUrl: z.string().trim().regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL").optional(),
+    /** AEGIS_HOME: the operator's local state (the embedded PostgreSQL). Default ~/.aegis. */
+    home: z.string().trim().min(1).optional(),
+    /** Where the model gateway (the agent pods' API) is served. */
+    gatewayAddr: address.prefault(":8082"),
+    /**
+     * The gateway URL given to agent pods. Unset: http://<gateway host or 127.0.0.1>:<bound port>,
+     * right for the local node; in a cluster, the gateway Service, e.g. http://aegis-gateway.aegis-system.svc:8082.
+     */
+    gatewayUrl: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional(),
+    /**
+     * The agent pods' command, space-separated, instead of their image's entrypoint (the local
+     * node runs the agent runtime as `node <repo>/src/agent-runtime/main.ts`).
+     */
+    agentCommand: z.string().trim().min(1).transform((text) => text.split(/\s+/)).optional(),
+    /**
      * Test only: run the reconcile-log controller, which appends each reconcile of a ConfigMap
      * labelled aegis.dev/reconcile-log to <dir>/<namespace>_<name>.log (failover tests).
      */

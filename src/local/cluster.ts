@@ -90,6 +90,7 @@ export const OPERATOR_NAME = "aegis-operator";
 async function startOperator(cp: ControlPlane): Promise<void> {
   const healthPort = await freePort();
   const metricsPort = await freePort();
+  const gatewayPort = await freePort();
   await cp.attach({
     name: OPERATOR_NAME,
     binary: process.execPath,
@@ -99,6 +100,10 @@ async function startOperator(cp: ControlPlane): Promise<void> {
       `--health-addr=127.0.0.1:${healthPort}`,
       `--metrics-addr=127.0.0.1:${metricsPort}`,
       "--identity=aegis-operator-local",
+      // The gateway on the loopback: iteration pods are processes of the local node here.
+      `--gateway-addr=127.0.0.1:${gatewayPort}`,
+      // The embedded PostgreSQL lives beside the cluster unless DATABASE_URL says otherwise.
+      `--home=${cp.home}`,
     ],
     logPath: join(cp.home, "logs", `${OPERATOR_NAME}.log`),
     ready: () => isHealthy(`http://127.0.0.1:${healthPort}/readyz`),

@@ -20,7 +20,7 @@ const flush = async (): Promise<void> => {
 const widget = (name: string): KubeObject => ({ metadata: { name, namespace: "ns" } });
 
 /** A controller over in-memory informers whose reconciler runs `behaviour` and records the calls. */
-function harness(behaviour: (request: Request, call: number) => Promise<Result | void> | Result | void, workers = 1) {
+function harness(behaviour: (request: Request, call: number) => Promise<Result | void> | Result | void, workers = 1, namespaces?: readonly string[]) {
   const clock = new FakeClock();
   const widgets = new MemoryInformer(WIDGETS);
   const parts = new MemoryInformer(PARTS);
@@ -48,6 +48,7 @@ function harness(behaviour: (request: Request, call: number) => Promise<Result |
     clock,
     rateLimiter: new ExponentialBackoff({ baseMs: 100, maxMs: 1000 }),
     newReconcileId: () => `r${++next}`,
+    ...(namespaces ? { namespaces } : {}),
   });
   const total = async (result: string): Promise<number> =>
     (await metrics.reconcileTotal.get()).values.find((v) => v.labels.result === result)?.value ?? 0;
@@ -169,6 +170,17 @@ describe("Controller loop", () => {
     h.parts.emit({ type: "ADDED", object: { metadata: { name: "p3", namespace: "ns", ownerReferences: [{ ...ref, controller: false }] } } });
     await flush();
     expect(h.calls).toEqual(["owner", "watched"]);
+    await h.controller.stop();
+  });
+
+  it("with namespaces set, reconciles only objects there (cluster-scoped ones always)", async () => {
+    const h = harness(() => ({}), 1, ["mine"]);
+    h.controller.start();
+    h.widgets.emit({ type: "ADDED", object: { metadata: { name: "theirs", namespace: "other" } } });
+    h.widgets.emit({ type: "ADDED", object: { metadata: { name: "ours", namespace: "mine" } } });
+    h.controller.enqueue({ name: "cluster-scoped" });
+    await flush();
+    expect(h.calls.sort()).toEqual(["cluster-scoped", "ours"]);
     await h.controller.stop();
   });
 

@@ -25,6 +25,8 @@ export interface ControllerOptions {
   readonly log: Logger;
   readonly metrics: Metrics;
   readonly workers?: number;
+  /** Reconcile only objects in these namespaces (cluster-scoped objects always); unset: all. */
+  readonly namespaces?: readonly string[];
   readonly clock?: Clock;
   readonly rateLimiter?: RateLimiter;
   readonly newReconcileId?: () => string;
@@ -70,7 +72,12 @@ export class Controller {
   }
 
   enqueue(...requests: Request[]): void {
-    for (const request of requests) if (request.name) this.#queue.add(keyOf(request));
+    const scope = this.#options.namespaces;
+    for (const request of requests) {
+      if (!request.name) continue;
+      if (scope !== undefined && request.namespace !== undefined && request.namespace !== "" && !scope.includes(request.namespace)) continue;
+      this.#queue.add(keyOf(request));
+    }
   }
 
   /** Graceful: no new reconciles; resolves when those in flight have finished. */

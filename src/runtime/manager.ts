@@ -20,7 +20,7 @@ import type { ControllerSpec, Informer } from "./types.ts";
 export type ManagerConfig = Pick<
   OperatorConfig,
   "namespace" | "leaderElect" | "leaseName" | "leaseDurationMs" | "renewDeadlineMs" | "retryPeriodMs" | "metricsAddr" | "healthAddr" | "workers" | "identity"
->;
+> & Partial<Pick<OperatorConfig, "watchNamespaces">>;
 
 export interface ManagerOptions {
   readonly config: ManagerConfig;
@@ -133,6 +133,7 @@ export class Manager {
       log: this.#log,
       metrics: this.metrics,
       workers: spec.workers ?? config.workers,
+      ...(config.watchNamespaces ? { namespaces: config.watchNamespaces } : {}),
     });
   }
 

@@ -24,11 +24,17 @@ export interface RunningControllers {
   stop(): Promise<void>;
 }
 
-/** Starts `controllers` against the test cluster, or against the cluster of `kubeconfig`. */
-export async function startControllers(controllers: readonly ControllerSpec[], kubeconfig?: string): Promise<RunningControllers> {
+/**
+ * Starts `controllers` against the test cluster, or against the cluster of `kubeconfig`;
+ * `namespaces` keeps them off other test files' objects (files run in parallel).
+ */
+export async function startControllers(controllers: readonly ControllerSpec[], kubeconfig?: string, options: { namespaces?: readonly string[] } = {}): Promise<RunningControllers> {
   const path = kubeconfig ?? kubeconfigPath();
   const config = loadConfig({
-    argv: ["--kubeconfig", path, "--leader-elect=false", "--metrics-addr", "127.0.0.1:0", "--health-addr", "127.0.0.1:0", "--log-level", "warn"],
+    argv: [
+      "--kubeconfig", path, "--leader-elect=false", "--metrics-addr", "127.0.0.1:0", "--health-addr", "127.0.0.1:0", "--log-level", "warn",
+      ...(options.namespaces ? ["--watch-namespaces", options.namespaces.join(",")] : []),
+    ],
     env: {},
     defaultIdentity: `test-${process.pid}`,
   });

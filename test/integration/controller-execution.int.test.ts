@@ -82,7 +82,7 @@ describe.skipIf(!hasLocalNode())("Execution controller on the local node", () =>
     scratch = mkdtempSync(join(tmpdir(), "aegis-exec-"));
     // Plays the NodeConfig controller: aegis-local carries the agents' placement tag (kwok nodes do not).
     await kube.apply(NODES, { apiVersion: "v1", kind: "Node", metadata: { name: NODE, labels: { [`tag.aegis.dev/${TAG}`]: "true" } } }, { fieldManager: FIELD_MANAGER, force: true });
-    running = await startControllers([executionController({ command: ["sh", "-c", "$(TEST_SCRIPT)"], gatewayUrl: "http://127.0.0.1:1" })]);
+    running = await startControllers([executionController({ command: ["sh", "-c", "$(TEST_SCRIPT)"], gatewayUrl: "http://127.0.0.1:1" })], undefined, { namespaces: [namespace] });
   });
 
   afterAll(async () => {

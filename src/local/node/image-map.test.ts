@@ -27,6 +27,11 @@ describe("resolveImage", () => {
     expect(resolveImage(defaults, "node:24")?.path).toEqual(["/opt/node24/bin"]);
   });
 
+  it("runs the agent runtime for the runtime registry's images", () => {
+    const e = resolveImage(defaultImageMap("/opt/node24/bin/node", "/repo/src/agent-runtime/main.ts"), "ghcr.io/aegis-dev/runtime-python:3.12");
+    expect([e?.entrypoint, e?.path]).toEqual([["node", "/repo/src/agent-runtime/main.ts"], ["/opt/node24/bin"]]);
+  });
+
   it("has no entry for an unknown image", () => {
     expect(resolveImage(defaults, "ghcr.io/acme/unknown:1")).toBeUndefined();
   });

@@ -12,6 +12,7 @@
 import path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
+import { repoRoot } from "../paths.ts";
 
 export const imageEntrySchema = z
   .object({
@@ -38,13 +39,16 @@ export const imageMapSchema = z
 export type ImageEntry = z.infer<typeof imageEntrySchema>;
 export type ImageMap = Readonly<Record<string, ImageEntry>>;
 
+/** The prefix of the agent runtime images (manifests/base/runtime-registry.yaml). */
+export const AGENT_RUNTIME_IMAGES = "ghcr.io/aegis-dev/runtime-";
+
 const entry = (e: Partial<ImageEntry>): ImageEntry => imageEntrySchema.parse(e);
 
 /**
  * The built-in map: shell images run the host shell, language images the host interpreter.
  * `node:*` runs the Node.js that runs the local node (so `node:24` gets Node 24).
  */
-export function defaultImageMap(nodeExecPath: string): ImageMap {
+export function defaultImageMap(nodeExecPath: string, agentRuntimeMain = path.join(repoRoot(), "src", "agent-runtime", "main.ts")): ImageMap {
   const shell = entry({ cmd: ["sh"] });
   return {
     busybox: shell,
@@ -58,6 +62,8 @@ export function defaultImageMap(nodeExecPath: string): ImageMap {
     node: entry({ entrypoint: ["node"], path: [path.dirname(nodeExecPath)] }),
     "node:*": entry({ entrypoint: ["node"], path: [path.dirname(nodeExecPath)] }),
     "python:*": entry({ cmd: ["python3"] }),
+    // The agent runtime images (the runtime registry's defaults) run the agent runtime itself.
+    [`${AGENT_RUNTIME_IMAGES}*`]: entry({ entrypoint: ["node", agentRuntimeMain], path: [path.dirname(nodeExecPath)] }),
   };
 }
 

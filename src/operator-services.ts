@@ -1,0 +1,87 @@
+/**
+ * The execution loop's services in the operator program: the history store (DATABASE_URL or
+ * the embedded PostgreSQL), the model gateway with its credential registry and model resolver,
+ * and the judge of Semantic validators — and the Execution controller's options that tie them
+ * together. Wiring only.
+ */
+import { homedir } from "node:os";
+import { join } from "node:path";
+import type { Logger } from "pino";
+import type { ExecutionControllerOptions } from "../controllers/execution/index.ts";
+import type { OperatorConfig } from "./config/schema.ts";
+import {
+  createCredentialRegistry, createGatewayJudge, createGatewayMetrics, createModelResolver, kubeResolverSources, startGateway, type Gateway,
+} from "./gateway/index.ts";
+import { openHistory, type History } from "./history/index.ts";
+import { AGENTS, NODECONFIGS } from "./kube/resources.ts";
+import type { KubeClient, KubeObject } from "./kube/types.ts";
+import type { InformerFactory } from "./runtime/informer-factory.ts";
+import type { Metrics } from "./runtime/metrics.ts";
+
+export interface ExecutionServices {
+  readonly history: History;
+  readonly gateway: Gateway;
+  /** The Execution controller's options: gateway URL, credentials, history, judge, pod command. */
+  readonly execution: ExecutionControllerOptions;
+  stop(): Promise<void>;
+}
+
+const ANY_HOST = new Set(["", "0.0.0.0", "::"]);
+
+/** The URL pods reach the gateway at: configured, else the bound port on the loopback (the local node). */
+export function gatewayUrlFor(config: Pick<OperatorConfig, "gatewayUrl" | "gatewayAddr">, boundPort: number): string {
+  if (config.gatewayUrl !== undefined) return config.gatewayUrl.replace(/\/+$/, "");
+  const host = ANY_HOST.has(config.gatewayAddr.host) ? "127.0.0.1" : config.gatewayAddr.host;
+  return `http://${host.includes(":") ? `[${host}]` : host}:${boundPort}`;
+}
+
+const modelOf = (agent: KubeObject | undefined): string | undefined => {
+  const model = (agent?.spec as { runtime?: { model?: unknown } } | undefined)?.runtime?.model;
+  return typeof model === "string" ? model : undefined;
+};
+
+export interface ServicesInput {
+  readonly config: OperatorConfig;
+  readonly client: KubeClient;
+  readonly informers: InformerFactory;
+  readonly metrics: Metrics;
+  readonly log: Logger;
+}
+
+export async function startExecutionServices({ config, client, informers, metrics, log }: ServicesInput): Promise<ExecutionServices> {
+  const history = await openHistory({ databaseUrl: config.databaseUrl, home: config.home ?? join(homedir(), ".aegis"), log });
+  const credentials = createCredentialRegistry();
+  const resolver = createModelResolver(kubeResolverSources(informers.informer(NODECONFIGS), client));
+  const agents = informers.informer(AGENTS);
+  let gateway: Gateway;
+  try {
+    gateway = await startGateway({
+      port: config.gatewayAddr.port, host: config.gatewayAddr.host === "" ? "0.0.0.0" : config.gatewayAddr.host,
+      history: history.store, resolver, credentials, log: log.child({ component: "gateway" }), metrics: createGatewayMetrics(metrics.registry),
+    });
+  } catch (error) {
+    await history.close();
+    throw error;
+  }
+  const gatewayUrl = gatewayUrlFor(config, Number(new URL(gateway.url).port));
+  log.info({ gatewayUrl }, "Serving the model gateway");
+  return {
+    history,
+    gateway,
+    execution: {
+      gatewayUrl,
+      credentials,
+      history: history.store,
+      ...(config.agentCommand ? { command: config.agentCommand } : {}),
+      judge: (namespace) => createGatewayJudge({
+        resolver,
+        judgeModelOf: (name) => Promise.resolve(modelOf(agents.get(`${namespace}/${name}`))),
+        log: log.child({ component: "judge" }),
+      }),
+    },
+    async stop() {
+      await gateway.stop();
+      await history.close();
+    },
+  };
+}
