@@ -7,7 +7,10 @@ import type { ChatRequest } from "./chat-wire.ts";
 import { GatewayError, isConnectionError } from "./gateway-errors.ts";
 import { iterationSchema, type IterationInfo } from "./iteration.ts";
 
-export type ToolDecision = { decision: "allow" } | { decision: "deny"; code: string; message: string };
+/** The result of a tool the gateway ran itself (an MCP tool): the runtime runs nothing and reports nothing. */
+export type GatewayToolResult = { ok: true; content: unknown } | { ok: false; error: unknown };
+
+export type ToolDecision = { decision: "allow"; result?: GatewayToolResult } | { decision: "deny"; code: string; message: string };
 
 export interface ToolCallReport {
   ok: boolean;
@@ -32,6 +35,8 @@ export interface GatewayClientOptions {
   timeoutMs?: number;
   /** Per model turn (default 10 min): a model is slow, the iteration timeout bounds it anyway. */
   chatTimeoutMs?: number;
+  /** Per tool-call decision (default 10 min): the gateway runs MCP tools within it. */
+  toolCallTimeoutMs?: number;
   /** First wait before retrying a connection error or a 503 (default 250 ms; doubles up to 2 s). */
   retryDelayMs?: number;
   /** How long connection errors and 503s are retried from a call's first attempt (default 60 s). */
@@ -41,6 +46,7 @@ export interface GatewayClientOptions {
 export function createGatewayClient(options: GatewayClientOptions): GatewayClient {
   const timeoutMs = options.timeoutMs ?? 30_000;
   const chatTimeoutMs = options.chatTimeoutMs ?? 600_000;
+  const toolCallTimeoutMs = options.toolCallTimeoutMs ?? 600_000;
   const retryDelayMs = options.retryDelayMs ?? 250;
   const retryWindowMs = options.retryWindowMs ?? 60_000;
 
@@ -103,8 +109,11 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
     },
     chat: (request, signal) => call("POST", "/v1/chat/completions", request, signal, chatTimeoutMs),
     async askToolCall(toolCall, signal) {
-      const body = (await call("POST", "/v1/tool-calls", toolCall, signal)) as { decision?: unknown; code?: unknown; message?: unknown } | undefined;
-      if (body?.decision === "allow") return { decision: "allow" };
+      const body = (await call("POST", "/v1/tool-calls", toolCall, signal, toolCallTimeoutMs)) as { decision?: unknown; code?: unknown; message?: unknown; result?: unknown } | undefined;
+      if (body?.decision === "allow") {
+        const result = gatewayResult(body.result);
+        return result === undefined ? { decision: "allow" } : { decision: "allow", result };
+      }
       if (body?.decision === "deny") return { decision: "deny", code: String(body.code ?? "Denied"), message: String(body.message ?? "the call was denied") };
       throw new GatewayError("InvalidResponse", "POST /v1/tool-calls", `no decision in ${JSON.stringify(body)?.slice(0, 200)}`);
     },
@@ -115,6 +124,13 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
       await call("POST", "/v1/output", output, signal);
     },
   };
+}
+
+/** Pure: the result in an allow answer, when the gateway ran the tool (`ok` is what tells). */
+export function gatewayResult(raw: unknown): GatewayToolResult | undefined {
+  if (raw === null || typeof raw !== "object" || !("ok" in raw) || typeof raw.ok !== "boolean") return undefined;
+  const r = raw as { ok: boolean; content?: unknown; error?: unknown };
+  return r.ok ? { ok: true, content: r.content ?? "" } : { ok: false, error: r.error ?? "the tool failed" };
 }
 
 /** Pure: how long to wait before retrying after `error`, or undefined when it is not worth a retry. */

@@ -1,4 +1,5 @@
-// The inner loop of an iteration: model turn → tool calls (asked, run, reported) → results → …
+// The inner loop of an iteration: model turn → tool calls (asked, run, reported — or run by the
+// gateway and answered with the decision, for MCP tools) → results → …
 // until the model stops, the round limit, or the signal (timeout, SIGTERM). It never throws: every
 // ending is a LoopOutcome. Decisions on the model's answers are the pure helpers in tool-calls.ts
 // and chat-wire.ts; this file does the I/O in order.
@@ -8,7 +9,7 @@ import type { GatewayClient } from "./gateway-client.ts";
 import type { IterationInfo } from "./iteration.ts";
 import { buildInitialMessages, toChatTools } from "./messages.ts";
 import type { LoopOutcome } from "./outcome.ts";
-import { planToolCall, toolError, toolResultText, type PlannedCall } from "./tool-calls.ts";
+import { gatewayResultText, planToolCall, toolError, toolResultText, type PlannedCall } from "./tool-calls.ts";
 import { createToolContext, type ToolRegistry } from "./tools/index.ts";
 
 export interface LoopOptions {
@@ -92,6 +93,11 @@ async function runToolCall(options: LoopOptions, seq: number, planned: PlannedCa
   if (decision.decision === "deny") {
     log.info({ seq, tool: name, code: decision.code }, "Gateway denied a tool call");
     return toolError(decision.code, `denied: ${decision.message}`);
+  }
+  if (decision.result !== undefined) {
+    // The gateway ran it (an MCP tool) and recorded it: nothing runs here, nothing is reported.
+    log.info({ seq, tool: name, ok: decision.result.ok }, "The gateway ran a tool call");
+    return gatewayResultText(decision.result);
   }
   const started = Date.now();
   const ctx = createToolContext({ workspaceRoot: options.workspace, signal });

@@ -1,6 +1,7 @@
 // Pure: turning the model's tool calls (possibly garbage) into calls the loop can run, and tool
 // results into the messages the model reads.
 import type { ToolCall } from "./chat-wire.ts";
+import type { GatewayToolResult } from "./gateway-client.ts";
 import type { ToolResult } from "./tools/index.ts";
 
 /** A tool call after normalisation: always an id and a name (maybe empty), arguments as text. */
@@ -45,3 +46,7 @@ export const toolResultText = (result: ToolResult): string => JSON.stringify(res
 
 /** A tool error the runtime itself raises (bad arguments, a denied call). */
 export const toolError = (code: string, message: string): string => JSON.stringify({ error: { code, message } });
+
+/** The tool message of a tool the gateway ran (MCP): its content, or a ToolFailed error with its message. */
+export const gatewayResultText = (result: GatewayToolResult): string =>
+  result.ok ? JSON.stringify(result.content) : toolError("ToolFailed", typeof result.error === "string" ? result.error : JSON.stringify(result.error));

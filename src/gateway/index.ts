@@ -11,3 +11,4 @@ export { BUILTIN_TOOLS, decideToolCall } from "./tools.ts";
 export type { ToolSpec } from "./providers/types.ts";
 export { createGatewayJudge, type GatewayJudgeOptions, type JudgeUsage } from "./judge.ts";
 export { decodeToolName, encodeToolName, providerToolName, TOOL_NAME_PATTERN } from "./tool-names.ts";
+export { createMcpHub, mcpServersOf, type McpHub, type McpHubOptions, type McpServerConfig } from "./mcp/index.ts";

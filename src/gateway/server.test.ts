@@ -220,14 +220,18 @@ describe("gateway", () => {
     credentials.register(g);
     expect((await call(g.token, "POST", "/v1/tool-calls", { seq: 0, name: "fs.write", arguments: { path: "a" } })).json()).toEqual({ decision: "allow" });
     expect((await call(g.token, "POST", "/v1/tool-calls/0/result", { ok: true, content: "done", durationMs: 12 })).status).toBe(204);
-    expect((await call(g.token, "POST", "/v1/tool-calls", { seq: 1, name: "mcp:github.get_file_contents", arguments: {} })).json()).toEqual({ decision: "allow" });
-    expect((await call(g.token, "POST", "/v1/tool-calls/1/result", { ok: false, error: { code: "Timeout", message: "slow" }, durationMs: 5 })).status).toBe(204);
+    // An MCP tool is run by the gateway (here without MCP servers) and answered at once (server-mcp.test.ts).
+    expect((await call(g.token, "POST", "/v1/tool-calls", { seq: 1, name: "mcp:github.get_file_contents", arguments: {} })).json())
+      .toEqual({ decision: "allow", result: { ok: false, error: "this gateway serves no MCP servers" } });
+    expect((await call(g.token, "POST", "/v1/tool-calls", { seq: 3, name: "fs.read", arguments: {} })).json()).toEqual({ decision: "allow" });
+    expect((await call(g.token, "POST", "/v1/tool-calls/3/result", { ok: false, error: { code: "Timeout", message: "slow" }, durationMs: 5 })).status).toBe(204);
     expect((await call(g.token, "POST", "/v1/tool-calls", { seq: 2, name: "no.such.tool", arguments: {} })).json())
       .toMatchObject({ decision: "deny", code: "ToolNotAllowed" });
     for (let i = 0; i < 2; i++) expect((await call(g.token, "POST", "/v1/output", { output: "final", exitCode: 0 })).status).toBe(204);
     const calls = await history.store.toolCallsOf(g.uid, 1);
-    expect(calls.map((c) => [c.seq, c.toolName, c.decision, c.resultSummary])).toEqual([[0, "fs.write", "allow", "done"], [1, "mcp:github.get_file_contents", "allow", null], [2, "no.such.tool", "deny", null]]);
-    expect(calls[1]?.error).toBe('{"code":"Timeout","message":"slow"}');
+    expect(calls.map((c) => [c.seq, c.toolName, c.decision, c.resultSummary])).toEqual([[0, "fs.write", "allow", "done"], [1, "mcp:github.get_file_contents", "allow", null], [2, "no.such.tool", "deny", null], [3, "fs.read", "allow", null]]);
+    expect(calls[1]?.error).toBe("this gateway serves no MCP servers");
+    expect(calls[3]?.error).toBe('{"code":"Timeout","message":"slow"}');
     const outputs = (await history.store.eventsOf(g.uid)).filter((e) => e.type === "IterationOutput");
     expect(outputs.map((e) => e.payload)).toEqual([{ output: "final", exitCode: 0 }]);
   });

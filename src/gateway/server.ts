@@ -12,9 +12,13 @@ import { describeIssues } from "../model-server/script.ts";
 import { encodeSse } from "../model-server/sse.ts";
 import { OutputBody, ToolCallBody, ToolResultBody } from "./bodies.ts";
 import type { CredentialRegistry, ExecutionGrant } from "./credentials.ts";
+import type { McpHub } from "./mcp/index.ts";
+import { parseMcpToolName } from "./mcp/names.ts";
+import { runMcpToolCall } from "./mcp-calls.ts";
 import { createGatewayMetrics, type GatewayMetrics } from "./metrics.ts";
 import { createProviderClient } from "./providers/clients.ts";
 import { ProviderError } from "./providers/http.ts";
+import type { ToolSpec } from "./providers/types.ts";
 import { toOpenAIBody, fromOpenAIRequest } from "./translate-openai.ts";
 import { turnCost, type ModelResolver } from "./resolve.ts";
 import { decideToolCall } from "./tools.ts";
@@ -33,6 +37,8 @@ export interface GatewayOptions {
    * them, and their pods must wait, not fail. Default 30 s.
    */
   readonly warmupMs?: number;
+  /** MCP servers' tools: listed in GET /v1/iteration by the agent's patterns, run here when called. */
+  readonly mcp?: McpHub;
 }
 
 export interface Gateway {
@@ -119,6 +125,13 @@ export async function startGateway(o: GatewayOptions): Promise<Gateway> {
   const pending = new Map<string, PendingCall>();
   const warmupEnds = performance.now() + (o.warmupMs ?? 30_000);
 
+  /** The payload's tools, then the MCP tools the agent's patterns allow (a listed MCP tool replaces a payload entry of its name). */
+  async function iterationTools(grant: ExecutionGrant): Promise<readonly ToolSpec[]> {
+    const mcp = o.mcp === undefined ? [] : await o.mcp.specsFor(grant.agentTools);
+    const served = new Set(mcp.map((t) => t.name));
+    return [...grant.payload.tools.filter((t) => !served.has(t.name)), ...mcp];
+  }
+
   async function chat(grant: ExecutionGrant, body: unknown, res: ServerResponse): Promise<void> {
     const request = parse(OpenAIRequest, body);
     const resolved = await o.resolver.resolve(grant.model);
@@ -178,6 +191,13 @@ export async function startGateway(o: GatewayOptions): Promise<Gateway> {
         executionUid: grant.uid, iteration: grant.iteration, seq: call.seq, toolName: call.name, arguments: args,
         decision: "deny", error: decision.message, startedAt: new Date(), finishedAt: new Date(),
       });
+    } else if (parseMcpToolName(call.name) !== undefined) {
+      // Run here, answered with the result: the pod never reaches an MCP server.
+      const aborted = new AbortController();
+      res.once("close", () => aborted.abort());
+      const result = await runMcpToolCall(o.mcp, o.history, grant, { seq: call.seq, name: call.name, arguments: args }, aborted.signal);
+      send(res, 200, { ...decision, result });
+      return;
     } else {
       pending.set(`${grant.uid}/${grant.iteration}/${call.seq}`, { name: call.name, arguments: args, startedAt: new Date() });
       // Bounded: a call whose result never comes (pod killed) is forgotten, oldest first.
@@ -224,7 +244,7 @@ export async function startGateway(o: GatewayOptions): Promise<Gateway> {
     if (found.status !== 200) throw new HttpError(403, "the execution of this token has finished");
     const grant = found.grant;
     if (name === "/v1/iteration") {
-      send(res, 200, { execution: grant.execution, namespace: grant.namespace, iteration: grant.iteration, model: grant.model, ...grant.payload });
+      send(res, 200, { execution: grant.execution, namespace: grant.namespace, iteration: grant.iteration, model: grant.model, ...grant.payload, tools: await iterationTools(grant) });
       return;
     }
     const body = await jsonBody(req);

@@ -216,8 +216,8 @@ export interface NodeConfigSpecLlmSelection {
 }
 
 /**
- * An MCP tool server run by the gateway on this node (stdio JSON-RPC). Its credentials never reach
- * agents.
+ * An MCP tool server the gateway on this node connects to: a command it runs (stdio JSON-RPC), an
+ * image, or a streamable-HTTP url. Its credentials never reach agents.
  */
 export interface NodeConfigSpecMcpServer {
   /** Server name; agents list it as mcp:<name>. */
@@ -231,6 +231,11 @@ export interface NodeConfigSpecMcpServer {
   image?: string;
   /** Command, e.g. [npx, -y, @modelcontextprotocol/server-github]. */
   command?: string[];
+  /**
+   * Streamable-HTTP MCP endpoint the gateway connects to instead of running the server, e.g.
+   * https://mcp.example.com/mcp or http://github-mcp.aegis-system:8080/mcp.
+   */
+  url?: string;
   /**
    * Environment of the server, e.g. GITHUB_TOKEN from valueFrom.secretKeyRef (Secrets in the
    * operator's namespace).

@@ -16,11 +16,14 @@ const capabilityList = array("Tools the server offers and whether each skips the
   skipJudge: boolean("If true, toolValidation judges are not run for this tool. Default: true for read-only tools, false otherwise."),
 }, { required: ["name"] }), 64, { listType: "map", mapKeys: ["name"] });
 
-const mcpServer = object("An MCP tool server run by the gateway on this node (stdio JSON-RPC). Its credentials never reach agents.", {
+const mcpServer = object("An MCP tool server the gateway on this node connects to: a command it runs (stdio JSON-RPC), an image, or a streamable-HTTP url. Its credentials never reach agents.", {
   name: string("Server name; agents list it as mcp:<name>.", { pattern: LABEL_PATTERN, maxLength: 63 }),
   enabled: boolean("If false, the server is not started. Default true.", { default: true }),
   image: string("Container image of the server, e.g. ghcr.io/modelcontextprotocol/server-github:1.0.", { maxLength: 512 }),
   command: array("Command, e.g. [npx, -y, @modelcontextprotocol/server-github].", string("An argument.", { maxLength: 4096 }), 32),
+  url: string("Streamable-HTTP MCP endpoint the gateway connects to instead of running the server, e.g. https://mcp.example.com/mcp or http://github-mcp.aegis-system:8080/mcp.", {
+    format: "uri", pattern: "^https?://", maxLength: 2048,
+  }),
   env: envList("Environment of the server, e.g. GITHUB_TOKEN from valueFrom.secretKeyRef (Secrets in the operator's namespace)."),
   capabilities: capabilityList,
   healthCheck: object("Liveness probe over MCP.", {
@@ -31,7 +34,7 @@ const mcpServer = object("An MCP tool server run by the gateway on this node (st
   resources: resourceRequirements("CPU and memory of the server process. Default limits: cpu 1, memory 512Mi."),
 }, {
   required: ["name"],
-  rules: [rule("has(self.image) || has(self.command)", "an MCP server needs an image or a command", ".command", "FieldValueRequired")],
+  rules: [rule("has(self.image) || has(self.command) || has(self.url)", "an MCP server needs an image, a command or a url", ".command", "FieldValueRequired")],
 });
 
 export const nodeConfigKind: KindDefinition = {
