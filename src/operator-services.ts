@@ -12,6 +12,7 @@ import type { OperatorConfig } from "./config/schema.ts";
 import {
   createCredentialRegistry, createGatewayJudge, createGatewayMetrics, createModelResolver, kubeResolverSources, startGateway, type Gateway,
 } from "./gateway/index.ts";
+import { createMcpHub, mcpServersOf, type NodeConfigWithMcp } from "./gateway/mcp/index.ts";
 import { openHistory, type History } from "./history/index.ts";
 import { AGENTS, NODECONFIGS } from "./kube/resources.ts";
 import type { KubeClient, KubeObject } from "./kube/types.ts";
@@ -52,14 +53,19 @@ export async function startExecutionServices({ config, client, informers, metric
   const history = await openHistory({ databaseUrl: config.databaseUrl, home: config.home ?? join(homedir(), ".aegis"), log });
   const credentials = createCredentialRegistry();
   const resolver = createModelResolver(kubeResolverSources(informers.informer(NODECONFIGS), client));
+  // MCP tool servers of orchestrator NodeConfigs run here, in the gateway; their credentials never reach pods.
   const agents = informers.informer(AGENTS);
+  const nodeConfigs = informers.informer(NODECONFIGS);
+  // Read on every use: NodeConfig edits take effect without a restart.
+  const mcp = createMcpHub({ servers: () => mcpServersOf(nodeConfigs.list() as unknown as NodeConfigWithMcp[]), log: log.child({ component: "mcp" }) });
   let gateway: Gateway;
   try {
     gateway = await startGateway({
       port: config.gatewayAddr.port, host: config.gatewayAddr.host === "" ? "0.0.0.0" : config.gatewayAddr.host,
-      history: history.store, resolver, credentials, log: log.child({ component: "gateway" }), metrics: createGatewayMetrics(metrics.registry),
+      history: history.store, resolver, credentials, log: log.child({ component: "gateway" }), metrics: createGatewayMetrics(metrics.registry), mcp,
     });
   } catch (error) {
+    await mcp.stop();
     await history.close();
     throw error;
   }
@@ -81,6 +87,7 @@ export async function startExecutionServices({ config, client, informers, metric
     },
     async stop() {
       await gateway.stop();
+      await mcp.stop();
       await history.close();
     },
   };

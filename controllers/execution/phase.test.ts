@@ -26,6 +26,7 @@ const input = (over: Partial<PhaseInput>): PhaseInput => ({ name: "run", spec: {
 describe("decide: every transition", () => {
   it.each([
     ["a new run with a Ready agent starts iteration 1", input({}), "createPod", "Running", 1],
+    ["a run never recorded is recorded Pending first", input({ unrecorded: true }), "wait", "Pending", 0],
     ["an agent that does not exist makes the run wait", input({ agent: undefined }), "wait", "Pending", 0],
     ["an agent that is not Ready makes the run wait", input({ agent: unready }), "wait", "Pending", 0],
     ["Running with its pod not yet in the cache re-creates it (AlreadyExists is fine)", input({ status: running(1) }), "createPod", "Running", 1],

@@ -43,6 +43,8 @@ export interface PhaseInput {
   readonly pod: PodView | undefined;
   readonly validation?: Validation;
   readonly now: Date;
+  /** The Execution carries no phase yet: it is recorded as Pending before anything starts. */
+  readonly unrecorded?: boolean;
 }
 
 export type Action =
@@ -105,6 +107,9 @@ export function decide(input: PhaseInput): Decision {
   const current = summaryOf(base.iterations, Math.max(iteration, 1));
   switch (status.phase) {
     case "Pending":
+      // `kubectl get executions -w` first shows Pending, then Running: one write each.
+      if (input.unrecorded === true) return { action: WAIT, status: base, requeueAfterMs: 0 };
+      return startIteration(input, base, iteration + 1, next, end, requeue);
     case "Refining":
       return startIteration(input, base, iteration + 1, next, end, requeue);
     case "Running": {

@@ -53,7 +53,8 @@ export function executionReconciler(deps: ControllerDeps, caches: Caches, option
       const status = readExecutionStatus(execution.status);
       const observed = observe(caches, execution, spec.agentRef.name, status);
       const agent = observed.agent;
-      const input = { name, spec, status, agent, pod: observed.podView, now };
+      const unrecorded = typeof (execution.status as { phase?: unknown } | undefined)?.phase !== "string";
+      const input = { name, spec, status, agent, pod: observed.podView, now, unrecorded };
       let decision: Decision = decide(input);
       let extra: Partial<NextStatus> = {};
       if (decision.action.kind === "validate" && agent) {

@@ -125,7 +125,7 @@ describe.skipIf(!hasLocalNode())("Execution controller on the local node", () =>
       { number: 2, phase: "Succeeded", exitCode: 0, podName: "refine-run-2" },
     ]);
     // The Agent is Ready from the start, so the first status written is already Running.
-    await eventually(() => expect(phases).toEqual(["Running", "Validating", "Refining", "Running", "Validating", "Succeeded"]), { message: "phase sequence" });
+    await eventually(() => expect(phases).toEqual(["Pending", "Running", "Validating", "Refining", "Running", "Validating", "Succeeded"]), { message: "phase sequence" });
   });
 
   it("never makes a second pod for an iteration, however often it is reconciled", async () => {
