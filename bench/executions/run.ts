@@ -4,6 +4,7 @@
  * gateway) and on the local node (the real agent runtime), against the raw API ceiling measured
  * in the same run; and the gateway's added latency per model turn. Usage:
  *   npm run bench:executions [-- --executions 300 --concurrency 32 --local 20 --calls 2000 --warmup 200 --kwok-nodes 10]
+ *   npm run bench:executions -- --only gateway [--calls 2000 --warmup 200]   (the gateway figures alone)
  */
 import { cpus, totalmem } from "node:os";
 import { parseArgs } from "node:util";
@@ -14,6 +15,7 @@ import { startKwokAgent } from "./kwok-agent.ts";
 import { timeReport } from "./timing.ts";
 import { watchPhases } from "./phase-watch.ts";
 import { reconcileCounts } from "./reconcile-counts.ts";
+import type { InProcessOperator } from "./operator.ts";
 import { AGENT, KWOK_NS, KWOK_POOL, LOCAL_NS, startEnv, startOperatorIn } from "./setup.ts";
 import { executionsToSucceeded, type ThroughputResult } from "./throughput.ts";
 
@@ -26,8 +28,11 @@ const { values } = parseArgs({
     warmup: { type: "string", default: "200" },
     "kwok-nodes": { type: "string", default: "10" },
     workers: { type: "string" },
+    only: { type: "string" },
   },
 });
+if (values.only !== undefined && values.only !== "gateway") throw new Error(`--only: "gateway" is the one part that runs alone, not "${values.only}"`);
+const onlyGateway = values.only === "gateway";
 const executions = Number(values.executions);
 const concurrency = Number(values.concurrency);
 const local = Number(values.local);
@@ -45,13 +50,14 @@ const env = await startEnv(Number(values["kwok-nodes"]));
 let stopping: Promise<void> | undefined;
 const stop = () => (stopping ??= env.stop());
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => void stop().then(() => process.exit(130)));
-try {
+
+/** Parts 1–3: the API ceiling, Executions on kwok, Executions on the local node; answers the operator started for them. */
+async function throughputParts(workers: number | undefined): Promise<InProcessOperator> {
   // 1. The raw API ceiling, with no controller running yet.
   const [, ceilingFigure] = await benchApiCeiling(env.cluster.kubeconfig, executions, concurrency, 1);
   const ceiling = { name: "raw API ceiling", value: ceilingFigure!.value };
   print(formatFigure({ ...ceilingFigure!, name: `raw API ceiling: ${ceilingFigure!.name}` }));
 
-  const workers = values.workers === undefined ? undefined : Number(values.workers);
   const operator = await startOperatorIn(env, workers);
   const isKwok = (node: string) => node.startsWith(`${KWOK_POOL}-`);
   const agent = await startKwokAgent(env.client, KWOK_NS, operator.gatewayUrl, isKwok);
@@ -88,6 +94,13 @@ try {
     { name: "create → Succeeded p50 on the local node", value: real.p50, unit: "ms" },
     { name: "create → Succeeded p99 on the local node", value: real.p99, unit: "ms" },
   ]);
+
+  return operator;
+}
+
+try {
+  const workers = values.workers === undefined ? undefined : Number(values.workers);
+  const operator = onlyGateway ? await startOperatorIn(env, workers) : await throughputParts(workers);
 
   // 4. Gateway overhead per model turn.
   const o = await gatewayOverhead(operator.gatewayUrl, env.model.url, operator.credentials, Number(values.calls), Number(values.warmup));

@@ -1,15 +1,18 @@
 // The resolver's sources in the operator: NodeConfigs from the informer cache, provider keys by
-// a get of the referenced Secret (no Secret informer: the operator caches no Secret it does not use).
+// a get of the referenced Secret (no Secret informer: the operator caches no Secret it does not use),
+// kept for a TTL (secret-cache.ts) so a model turn does not wait on the API server.
 import { isNotFound } from "../kube/errors.ts";
 import { SECRETS } from "../kube/resources.ts";
 import type { KubeClient, KubeObject } from "../kube/types.ts";
 import type { Informer } from "../runtime/types.ts";
 import type { NodeConfigLike, ResolverSources } from "./resolve.ts";
+import { cachedSecretReader, type SecretCacheOptions } from "./secret-cache.ts";
 
-export function kubeResolverSources(nodeConfigs: Informer<KubeObject>, client: KubeClient): ResolverSources {
+/** `secretCache`: the provider key cache's TTL (30 s) and clock. */
+export function kubeResolverSources(nodeConfigs: Informer<KubeObject>, client: KubeClient, secretCache: SecretCacheOptions = {}): ResolverSources {
   return {
     nodeConfigs: () => nodeConfigs.list() as unknown as NodeConfigLike[],
-    async readSecret(ref) {
+    readSecret: cachedSecretReader(async (ref) => {
       try {
         const secret = await client.get<KubeObject & { data?: Record<string, string> }>(SECRETS, ref.namespace, ref.name);
         const value = secret.data?.[ref.key];
@@ -18,6 +21,6 @@ export function kubeResolverSources(nodeConfigs: Informer<KubeObject>, client: K
         if (isNotFound(error)) return undefined;
         throw error;
       }
-    },
+    }, secretCache),
   };
 }

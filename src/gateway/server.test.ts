@@ -215,6 +215,32 @@ describe("gateway", () => {
     }
   });
 
+  it("records the request's turns while the provider answers; a failed write fails the request, a failed provider keeps the turns", async () => {
+    // The provider fails (400, not retried): the request's turns are written all the same.
+    model.load({ models: { "claude-sonnet-4-5": [{ text: "never", faults: [{ status: 400, times: 1 }] }] } });
+    const g = grant("turns-kept");
+    credentials.register(g);
+    const messages = [{ role: "system", content: "s" }, { role: "user", content: "u" }];
+    expect((await call(g.token, "POST", "/v1/chat/completions", { model: "x", messages })).status).toBe(400);
+    expect((await history.store.transcriptOf(g.uid, 1)).map((t) => [t.seq, t.role])).toEqual([[0, "system"], [1, "user"]]);
+
+    // The write fails: the agent gets a 500, not the provider's answer.
+    model.load({ models: { "*": [{ text: "hi" }] } });
+    const log = pino({ level: "silent" });
+    const registry = createCredentialRegistry();
+    const failing = { ...history.store, appendTurns: () => Promise.reject(new Error("database down")) };
+    const broken = await startGateway({ port: 0, history: failing, resolver: createModelResolver({ nodeConfigs: () => [nodeConfig()], readSecret: () => Promise.resolve(KEY) }), credentials: registry, log, warmupMs: 0 });
+    try {
+      const b = grant("write-fails");
+      registry.register(b);
+      const res = await fetch(`${broken.url}/v1/chat/completions`, { method: "POST", headers: { authorization: `Bearer ${b.token}`, "content-type": "application/json" }, body: JSON.stringify({ model: "x", messages }) });
+      expect(res.status).toBe(500);
+      expect(await history.store.transcriptOf(b.uid, 1)).toEqual([]);
+    } finally {
+      await broken.stop();
+    }
+  });
+
   it("decides tool calls, records results and the output once", async () => {
     const g = grant("tools");
     credentials.register(g);

@@ -147,20 +147,17 @@ export async function startGateway(o: GatewayOptions): Promise<Gateway> {
     const chatRequest = fromOpenAIRequest(request, m.model);
     const withTemperature = chatRequest.temperature === undefined && m.temperature !== undefined ? { ...chatRequest, temperature: m.temperature } : chatRequest;
     // The request's messages are turns 0..n-1 (resent each call: inserts are idempotent); the answer is turn n.
+    // They are written in one statement while the provider answers; both are awaited before the
+    // agent is answered, so a failed write still fails the request.
     const wire = toOpenAIBody(withTemperature)["messages"] as JsonValue[];
-    for (const [seq, message] of wire.entries()) {
-      const role = withTemperature.messages[seq]?.role ?? "user";
-      await o.history.appendTurn({ executionUid: grant.uid, iteration: grant.iteration, seq, role, content: message });
+    const turns = wire.map((content, seq) => ({ executionUid: grant.uid, iteration: grant.iteration, seq, role: withTemperature.messages[seq]?.role ?? "user", content }));
+    const [recorded, called] = await Promise.allSettled([o.history.appendTurns(turns), client.chat(withTemperature)]);
+    if (recorded.status === "rejected") throw recorded.reason;
+    if (called.status === "rejected") {
+      if (called.reason instanceof ProviderError) throw new HttpError(gatewayStatus(called.reason), called.reason.message);
+      throw called.reason;
     }
-    let result;
-    try {
-      result = await client.chat(withTemperature);
-    } catch (error) {
-      if (error instanceof ProviderError) {
-        throw new HttpError(gatewayStatus(error), error.message);
-      }
-      throw error;
-    }
+    const result = called.value;
     const cost = turnCost(m.costPer1kTokens, result.usage.input, result.usage.output);
     const answer = openaiResponse(result, { id: `chatcmpl-${grant.uid.slice(0, 8)}-${grant.iteration}-${wire.length}`, created: Math.floor(Date.now() / 1000), model: grant.model });
     const message = ((answer["choices"] as Record<string, unknown>[])[0]?.["message"] ?? {}) as JsonValue;

@@ -9,6 +9,7 @@ export const SQL = {
   appendEvent: load("append-event"),
   eventsOfExecution: load("events-of-execution"),
   appendTurn: load("append-turn"),
+  appendTurns: load("append-turns"),
   transcriptOfIteration: load("transcript-of-iteration"),
   appendToolCall: load("append-tool-call"),
   toolCallsOfIteration: load("tool-calls-of-iteration"),

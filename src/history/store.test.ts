@@ -2,7 +2,7 @@
 import fc from "fast-check";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { EVENT_PAYLOAD_CAP_BYTES, TEXT_CAP_BYTES, boundJson, type JsonValue } from "./bound.ts";
+import { EVENT_PAYLOAD_CAP_BYTES, TEXT_CAP_BYTES, TURN_CONTENT_CAP_BYTES, boundJson, type JsonValue } from "./bound.ts";
 import { eventId } from "./ids.ts";
 import { migrate } from "./migrate.ts";
 import { createHistoryStore, toolCallId, type HistoryStore } from "./store.ts";
@@ -109,6 +109,54 @@ describe("transcripts", () => {
     expect(turns.map((t) => [t.seq, t.role])).toEqual([[0, "user"], [1, "assistant"]]);
     expect(turns[1]).toMatchObject({ content: { text: "I will write the file", tool_calls: [{ name: "fs.write" }] }, tokensIn: 120, tokensOut: 30, costUsd: 0.0015, model: "gpt-x", provider: "openai", contentTruncated: false });
     expect(turns[0]).toMatchObject({ tokensIn: 0, tokensOut: 0, costUsd: 0, content: [{ type: "text", text: "Write hello.txt" }] });
+  });
+});
+
+describe("transcripts, several turns at once", () => {
+  it("writes the turns in one call, insert-once like appendTurn, and reads them back alike", async () => {
+    const uid = newExecution();
+    const base = { executionUid: uid, iteration: 1 };
+    expect(await store.appendTurns([])).toBe(0);
+    expect(await store.appendTurns([
+      { ...base, seq: 0, role: "system", content: { role: "system", content: "Be brief." } },
+      { ...base, seq: 1, role: "user", content: { role: "user", content: "hi 'quoted' \"double\" \\ {braces}, é 😀" } },
+    ])).toBe(2);
+    // The next call resends the prefix: only the new turns are written; the old ones are kept as they were.
+    expect(await store.appendTurns([
+      { ...base, seq: 0, role: "system", content: "changed" },
+      { ...base, seq: 1, role: "user", content: "changed" },
+      { ...base, seq: 2, role: "assistant", content: { role: "assistant", content: "hello" }, tokensIn: 12, tokensOut: 3, model: "m", provider: "p", costUsd: 0.25 },
+      { ...base, seq: 3, role: "tool", content: null },
+    ])).toBe(2);
+    expect(await store.appendTurn({ ...base, seq: 3, role: "tool", content: "again" })).toBe(false);
+
+    const turns = await store.transcriptOf(uid, 1);
+    expect(turns.map((t) => [t.seq, t.role])).toEqual([[0, "system"], [1, "user"], [2, "assistant"], [3, "tool"]]);
+    expect(turns[0]).toMatchObject({ content: { role: "system", content: "Be brief." }, tokensIn: 0, tokensOut: 0, costUsd: 0, model: null, provider: null, contentTruncated: false });
+    expect(turns[1]!.content).toEqual({ role: "user", content: "hi 'quoted' \"double\" \\ {braces}, é 😀" });
+    expect(turns[2]).toMatchObject({ content: { role: "assistant", content: "hello" }, tokensIn: 12, tokensOut: 3, model: "m", provider: "p", costUsd: 0.25 });
+    expect(turns[3]!.content).toBeNull();
+  });
+
+  it("writes exactly once under 20 concurrent identical calls, and once for a turn given twice", async () => {
+    const uid = newExecution();
+    const turns = [0, 1, 2].map((seq) => ({ executionUid: uid, iteration: 0, seq, role: "user" as const, content: `turn ${seq}` }));
+    const written = await Promise.all(Array.from({ length: 20 }, () => store.appendTurns(turns)));
+    expect(written.reduce((a, b) => a + b, 0)).toBe(3);
+    expect(await store.appendTurns([{ ...turns[0]!, seq: 7 }, { ...turns[0]!, seq: 7, content: "dup" }])).toBe(1);
+    expect((await store.transcriptOf(uid, 0)).map((t) => t.seq)).toEqual([0, 1, 2, 7]);
+  });
+
+  it("bounds each turn's content as appendTurn does, and rejects a bad position before writing any", async () => {
+    const uid = newExecution();
+    const huge = { blob: "z".repeat(TURN_CONTENT_CAP_BYTES * 2) };
+    await store.appendTurns([{ executionUid: uid, iteration: 0, seq: 0, role: "user", content: huge }, { executionUid: uid, iteration: 0, seq: 1, role: "user", content: "\u0000nul" }]);
+    const [big, small] = await store.transcriptOf(uid, 0);
+    expect(big).toMatchObject({ contentTruncated: true, content: boundJson(huge, TURN_CONTENT_CAP_BYTES).value });
+    expect(small).toMatchObject({ contentTruncated: false, content: "\ufffdnul" });
+    await expect(store.appendTurns([{ executionUid: uid, iteration: 0, seq: 5, role: "user", content: "ok" }, { executionUid: uid, iteration: 0, seq: -1, role: "user", content: "x" }])).rejects.toThrow(/non-negative/);
+    await expect(store.appendTurns([{ executionUid: uid, iteration: 0, seq: 6, role: "user", content: "ok" }, { executionUid: uid, iteration: 0, seq: 7, role: "nobody" as "user", content: "x" }])).rejects.toThrow();
+    expect((await store.transcriptOf(uid, 0)).map((t) => t.seq)).toEqual([0, 1]);
   });
 });
 

@@ -25,6 +25,13 @@ export interface HistoryStore {
   eventsOf(executionUid: string): Promise<StoredEvent[]>;
   /** Inserts the turn unless (execution, iteration, seq) exists; true when this call wrote it. */
   appendTurn(turn: TranscriptTurn): Promise<boolean>;
+  /**
+   * appendTurn for several turns in one statement (one round trip, one commit): each is inserted
+   * unless its (execution, iteration, seq) exists, bounded as appendTurn bounds it; a turn given
+   * twice is written once. Resolves with how many rows this call wrote. All or none: a turn
+   * rejected (negative seq, bad role) writes none.
+   */
+  appendTurns(turns: readonly TranscriptTurn[]): Promise<number>;
   /** The turns of one iteration, by seq. */
   transcriptOf(executionUid: string, iteration: number): Promise<StoredTurn[]>;
   /** Inserts the call unless (execution, iteration, seq) exists; true when this call wrote it. */
@@ -66,21 +73,17 @@ export function createHistoryStore(pool: pg.Pool): HistoryStore {
 
     async appendTurn(turn) {
       checkPosition(turn.iteration, turn.seq);
-      const content = boundJson(turn.content, TURN_CONTENT_CAP_BYTES);
-      const { rowCount } = await pool.query(SQL.appendTurn, [
-        turn.executionUid,
-        turn.iteration,
-        turn.seq,
-        turn.role,
-        JSON.stringify(content.value),
-        content.truncated,
-        turn.tokensIn ?? 0,
-        turn.tokensOut ?? 0,
-        turn.model ?? null,
-        turn.provider ?? null,
-        turn.costUsd ?? 0,
-      ]);
+      const { rowCount } = await pool.query(SQL.appendTurn, turnRow(turn));
       return rowCount === 1;
+    },
+
+    async appendTurns(turns) {
+      if (turns.length === 0) return 0;
+      for (const turn of turns) checkPosition(turn.iteration, turn.seq);
+      const columns = TURN_COLUMNS.map(() => [] as unknown[]);
+      for (const turn of turns) turnRow(turn).forEach((value, i) => columns[i]!.push(value));
+      const { rowCount } = await pool.query(SQL.appendTurns, columns);
+      return rowCount ?? 0;
     },
 
     async transcriptOf(executionUid, iteration) {
@@ -121,6 +124,26 @@ export function createHistoryStore(pool: pg.Pool): HistoryStore {
       return rows[0] ?? { tokensIn: 0, tokensOut: 0, costUsd: 0, turns: 0, toolCalls: 0 };
     },
   };
+}
+
+const TURN_COLUMNS = ["execution_uid", "iteration", "seq", "role", "content", "content_truncated", "tokens_in", "tokens_out", "model", "provider", "cost_usd"] as const;
+
+/** A turn's values in TURN_COLUMNS order (append-turn.sql's parameters), content bounded. */
+function turnRow(turn: TranscriptTurn): unknown[] {
+  const content = boundJson(turn.content, TURN_CONTENT_CAP_BYTES);
+  return [
+    turn.executionUid,
+    turn.iteration,
+    turn.seq,
+    turn.role,
+    JSON.stringify(content.value),
+    content.truncated,
+    turn.tokensIn ?? 0,
+    turn.tokensOut ?? 0,
+    turn.model ?? null,
+    turn.provider ?? null,
+    turn.costUsd ?? 0,
+  ];
 }
 
 function optionalText(text: string | null | undefined): { value: string; truncated: boolean } | null {
