@@ -8,7 +8,10 @@ import { KIND_NAMES } from "../../src/api/index.ts";
 import { createNamespace, deleteNamespace, kubectl } from "../helpers/cluster.ts";
 
 const dir = join(import.meta.dirname, "..", "..", "examples");
-const files = readdirSync(dir).filter((f) => f.endsWith(".yaml") || f.endsWith(".yml")).sort();
+const yamlIn = (d: string) => readdirSync(d).filter((f) => f.endsWith(".yaml") || f.endsWith(".yml")).sort();
+const files = yamlIn(dir);
+/** npm start's demo (examples/local): created, not applied (the Execution uses generateName). */
+const localFiles = yamlIn(join(dir, "local")).map((f) => join("local", f));
 
 let namespace: string;
 beforeAll(async () => {
@@ -25,6 +28,12 @@ describe("examples/", () => {
     }));
     expect(new Set(docs.map((d) => d.kind))).toEqual(new Set(KIND_NAMES));
     expect(docs.filter((d) => d.metadata?.namespace !== undefined)).toEqual([]);
+  });
+
+  it.each(localFiles)("%s is created by a server-side dry run", async (file) => {
+    const result = await kubectl(["create", "--dry-run=server", "-f", join(dir, file)], { namespace });
+    expect(result.stderr).toBe("");
+    expect(result.stdout).toMatch(/created \(server dry run\)/);
   });
 
   it.each(files)("%s passes server-side dry run", async (file) => {

@@ -1,8 +1,9 @@
-// `npm start` as a user runs it: it prints how to use the cluster, the cluster answers, and
-// Ctrl-C stops every process it started.
+// `npm start` as a user runs it: it runs the hello example end to end with the scripted model
+// (no provider key set), prints how to watch and use the cluster, the cluster answers, another
+// run created with kubectl succeeds, and Ctrl-C stops every process it started.
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
+import { chmod, mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -12,32 +13,14 @@ import { eventually } from "../helpers/eventually.ts";
 import { kubectlBinary } from "../helpers/cluster.ts";
 import { processesMentioning } from "../helpers/processes.ts";
 
-const ORCHESTRATOR_AND_AGENT = `
-apiVersion: aegis.dev/v1alpha1
-kind: NodeConfig
-metadata: {name: local-orchestrator}
-spec:
-  type: Orchestrator
-  llmProviders:
-    - name: ollama
-      type: ollama
-      endpoint: http://127.0.0.1:11434
-      models: [{alias: default, model: "llama3.1:8b"}]
----
-apiVersion: aegis.dev/v1alpha1
-kind: Agent
-metadata: {name: hello, namespace: default}
-spec:
-  runtime: {language: python, version: "3.12"}
-  task: {instruction: Say hello.}
-`;
-
 describe("npm start", () => {
-  it("starts the local cluster and the operator in AEGIS_HOME, prints how to use it, and stops everything on Ctrl-C", { timeout: 240_000 }, async () => {
+  it("starts the cluster and the operator, runs the example end to end, prints how to watch it, and stops everything on Ctrl-C", { timeout: 240_000 }, async () => {
     const home = await mkdtemp(join(tmpdir(), "aegis-start-"));
+    // mkdtemp makes it 0700; run as root, the embedded PostgreSQL (user postgres) must enter it.
+    await chmod(home, 0o711);
     try {
       const child = spawn(process.execPath, [join(repoRoot(), "src", "local", "main.ts")], {
-        env: { ...process.env, AEGIS_HOME: home, KUBECONFIG: "" },
+        env: { ...process.env, AEGIS_HOME: home, KUBECONFIG: "", OPENAI_API_KEY: "", ANTHROPIC_API_KEY: "", OLLAMA_HOST: "" },
         stdio: ["ignore", "pipe", "pipe"],
       });
       let output = "";
@@ -48,21 +31,28 @@ describe("npm start", () => {
       await eventually(() => expect(output).toContain("aegis local cluster is ready"), { timeoutMs: 180_000, intervalMs: 200 });
       const kubeconfig = join(home, "kubeconfig");
       expect(output).toContain(`export KUBECONFIG=${kubeconfig}`);
-      expect(output).toMatch(/kubectl apply -f .*examples\/agent-coder\.yaml/);
+      // The example ran: refined once, then passed, phase by phase as a watch shows it.
+      expect(output).toContain("the hello agent with the scripted model server");
+      expect(output).toMatch(/hello-\w+ {2}Refining {2}iteration 1\/3/);
+      expect(output).toMatch(/hello-\w+ {2}Succeeded {2}iteration 2\/3 {2}score 1/);
+      expect(output).toMatch(/output: .*DONE/);
+      expect(output).toContain("kubectl get executions -w");
+      expect(output).toMatch(/kubectl create -f .*examples\/local\/execution-hello\.yaml/);
       expect(existsSync(kubeconfig)).toBe(true);
       const nodes = await kubectlOrThrow(kubectlBinary(), kubeconfig, ["get", "nodes", "-o", "name"]);
       expect(nodes.trim()).toBe("node/aegis-local");
       const crds = await kubectlOrThrow(kubectlBinary(), kubeconfig, ["get", "crd", "-o", "name"]);
       expect(crds).toContain("customresourcedefinition.apiextensions.k8s.io/agents.aegis.dev");
 
-      // The operator runs and reconciles: an Agent whose model an orchestrator serves turns Ready.
-      await kubectlOrThrow(kubectlBinary(), kubeconfig, ["apply", "-f", "-"], ORCHESTRATOR_AND_AGENT);
+      // Another run, as the printed hint says: it succeeds too, and its file is on its workspace.
+      const created = await kubectlOrThrow(kubectlBinary(), kubeconfig, ["create", "-f", join(repoRoot(), "examples", "local", "execution-hello.yaml"), "-o", "name"]);
+      const name = created.trim().replace(/^execution\.aegis\.dev\//, "");
       await eventually(async () => {
-        const ready = await kubectlOrThrow(kubectlBinary(), kubeconfig, [
-          "get", "agent", "hello", "-n", "default", "-o", `jsonpath={.status.conditions[?(@.type=="Ready")].status}`,
-        ]);
-        expect(ready).toBe("True");
-      }, { timeoutMs: 60_000, message: "the operator makes the agent Ready" });
+        const phase = await kubectlOrThrow(kubectlBinary(), kubeconfig, ["get", "execution", name, "-n", "default", "-o", "jsonpath={.status.phase}"]);
+        expect(phase).toBe("Succeeded");
+      }, { timeoutMs: 60_000, message: `${name} Succeeded` });
+      const pods = (await readdir(join(home, "node", "pods"))).map((uid) => join(home, "node", "pods", uid, "volumes", "workspace", "hello.txt"));
+      expect(pods.filter((file) => existsSync(file)).length).toBeGreaterThanOrEqual(2);
 
       child.kill("SIGINT");
       expect(await exited).toBe(0);
