@@ -53,6 +53,11 @@ const SCRIPT = {
       { match: { contains: "SLOW" }, delayMs: 4000, text: "DONE slowly" },
       { match: { contains: "SLOW" }, text: "DONE after the restart" },
       { match: { contains: "HANG" }, delayMs: 120_000, text: "never seen" },
+      // The judged agent, and its judge (the grader Agent thinks with the same alias).
+      { match: { regex: "^# Task\\n\\nJUDGED(?![\\s\\S]*# Feedback)" }, text: "attempt-one" },
+      { match: { regex: "^# Task\\n\\nJUDGED[\\s\\S]*# Feedback" }, text: "attempt-two" },
+      { match: { regex: "GRADECRIT[\\s\\S]*attempt-one" }, text: "{\"score\": 0.9, \"confidence\": 0.4, \"reasoning\": \"probably fine, hard to tell\"}" },
+      { match: { regex: "GRADECRIT[\\s\\S]*attempt-two" }, text: "{\"score\": 0.95, \"confidence\": 0.9, \"reasoning\": \"clearly final\"}" },
     ],
   },
 };
@@ -213,6 +218,17 @@ describe.skipIf(!hasLocalNode())("the execution loop end to end (operator proces
     expect(events.rows.map((r) => [r.type, r.iteration, Number(r.n)])).toEqual([
       ["ExecutionFinished", 1, 1], ["IterationOutput", 1, 1], ["IterationStarted", 1, 1], ["IterationValidated", 1, 1],
     ]);
+  });
+
+  it("scores with a judge Agent through the gateway: below its confidence threshold it refines, then passes", async () => {
+    await createAgent("grader", "Grade answers.", [], "OneShot");
+    await createAgent("judged", "JUDGED: give a final answer.", [
+      { type: "Semantic", judgeAgent: "grader", criteria: "GRADECRIT: the answer is final.", minScore: 0.8, minConfidence: 0.7 },
+    ]);
+    await createExecution("judged-run", "judged");
+    const done = await waitForPhase("judged-run", "Succeeded");
+    expect(done.status).toMatchObject({ iterationDisplay: "2/3", outputPreview: "attempt-two", score: 0.95 });
+    expect(done.status?.iterations?.[0]).toMatchObject({ phase: "Failed", feedback: expect.stringMatching(/confidence/i) });
   });
 
   it("cancels a running execution: the pod is stopped and the phase is Cancelled", async () => {
