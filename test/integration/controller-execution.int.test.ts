@@ -11,11 +11,10 @@ import { executionController } from "../../controllers/execution/index.ts";
 import { createKubeClient } from "../../src/kube/client.ts";
 import { isNotFound } from "../../src/kube/errors.ts";
 import { AGENTS, EXECUTIONS, NODES, PODS } from "../../src/kube/resources.ts";
-import type { KubeClient, KubeObject } from "../../src/kube/types.ts";
+import type { KubeClient } from "../../src/kube/types.ts";
+import { phaseRecorder, waitForPhase, type ExecutionObject } from "../helpers/executions.ts";
 import { createNamespace, deleteNamespace, eventually, hasLocalNode, kubeConfig } from "../helpers/cluster.ts";
 import { startControllers, type RunningControllers } from "../helpers/controllers.ts";
-
-type Execution = KubeObject & { status?: { phase?: string; iterationDisplay?: string; reason?: string; score?: number; conditions?: { type: string; status: string; reason: string }[] } };
 
 const NODE = "aegis-local";
 const suffix = randomBytes(3).toString("hex");
@@ -26,7 +25,7 @@ let kube: KubeClient;
 let namespace: string;
 let running: RunningControllers;
 let scratch: string;
-const watches: AbortController[] = [];
+const recordPhases = phaseRecorder(() => kube);
 
 const time = () => new Date().toISOString().replace(/\.\d+Z$/, "Z");
 
@@ -50,28 +49,7 @@ const createExecution = (name: string, agent: string) => kube.create(EXECUTIONS,
   apiVersion: "aegis.dev/v1alpha1", kind: "Execution", metadata: { name, namespace }, spec: { agentRef: { name: agent } },
 });
 
-const get = (name: string) => kube.get<Execution>(EXECUTIONS, namespace, name);
-
-/** Every phase change of the Execution, as a watch sees it. */
-async function recordPhases(name: string): Promise<string[]> {
-  const phases: string[] = [];
-  const { resourceVersion } = await kube.list(EXECUTIONS, { namespace });
-  const abort = new AbortController();
-  watches.push(abort);
-  void kube.watch<Execution>(EXECUTIONS, { namespace, fieldSelector: `metadata.name=${name}`, resourceVersion, signal: abort.signal, timeoutSeconds: 300 }, (_type, obj) => {
-    const phase = obj.status?.phase;
-    if (phase !== undefined && phases.at(-1) !== phase) phases.push(phase);
-  }).catch(() => {});
-  return phases;
-}
-
-async function waitForPhase(name: string, phase: string, timeoutMs = 60_000): Promise<Execution> {
-  return eventually(async () => {
-    const ex = await get(name);
-    expect(ex.status?.phase).toBe(phase);
-    return ex;
-  }, { timeoutMs, message: `execution ${name} ${phase}` });
-}
+const get = (name: string) => kube.get<ExecutionObject>(EXECUTIONS, namespace, name);
 
 const podsOf = async (name: string) => (await kube.list(PODS, { namespace, labelSelector: `aegis.dev/execution=${name}` })).items;
 
@@ -86,7 +64,6 @@ describe.skipIf(!hasLocalNode())("Execution controller on the local node", () =>
   });
 
   afterAll(async () => {
-    for (const w of watches) w.abort();
     await running?.stop();
     await kube?.apply(NODES, { apiVersion: "v1", kind: "Node", metadata: { name: NODE } }, { fieldManager: FIELD_MANAGER, force: true });
     if (namespace) await deleteNamespace(namespace);
@@ -95,7 +72,7 @@ describe.skipIf(!hasLocalNode())("Execution controller on the local node", () =>
 
   it("waits for an Agent that is not Ready, then runs one iteration that exits 0: Succeeded", async () => {
     await createAgent("ok", "exit 0");
-    const phases = await recordPhases("ok-run");
+    const phases = await recordPhases(namespace, "ok-run");
     await createExecution("ok-run", "ok");
     await eventually(async () => {
       const ready = (await get("ok-run")).status?.conditions?.find((c) => c.type === "Ready");
@@ -104,7 +81,7 @@ describe.skipIf(!hasLocalNode())("Execution controller on the local node", () =>
     expect(await podsOf("ok-run")).toHaveLength(0);
 
     await markReady("ok");
-    const done = await waitForPhase("ok-run", "Succeeded");
+    const done = await waitForPhase(kube, namespace, "ok-run", "Succeeded");
     expect(done.status).toMatchObject({ iterationDisplay: "1/1", reason: "ValidatorsPassed", score: 1 });
     await eventually(() => expect(phases).toEqual(["Pending", "Running", "Validating", "Succeeded"]), { message: "phase sequence" });
     const pods = await podsOf("ok-run");
@@ -116,9 +93,9 @@ describe.skipIf(!hasLocalNode())("Execution controller on the local node", () =>
     const marker = join(scratch, "marker");
     await createAgent("refine", `test -f ${marker} && exit 0; touch ${marker}; exit 1`, { mode: "Iterative", maxIterations: 3 });
     await markReady("refine");
-    const phases = await recordPhases("refine-run");
+    const phases = await recordPhases(namespace, "refine-run");
     await createExecution("refine-run", "refine");
-    const done = await waitForPhase("refine-run", "Succeeded");
+    const done = await waitForPhase(kube, namespace, "refine-run", "Succeeded");
     expect(done.status?.iterationDisplay).toBe("2/3");
     expect((done.status as { iterations?: unknown[] }).iterations).toMatchObject([
       { number: 1, phase: "Failed", exitCode: 1, podName: "refine-run-1" },
@@ -149,7 +126,7 @@ describe.skipIf(!hasLocalNode())("Execution controller on the local node", () =>
       expect((pod?.status as { phase?: string } | undefined)?.phase).toBe("Running");
     }, { message: "slow-run-1 running" });
     await kube.jsonPatch(EXECUTIONS, namespace, "slow-run", [{ op: "replace", path: "/spec/cancel", value: true }]);
-    const done = await waitForPhase("slow-run", "Cancelled");
+    const done = await waitForPhase(kube, namespace, "slow-run", "Cancelled");
     expect(done.status?.conditions?.find((c) => c.type === "Cancelled")).toMatchObject({ status: "True", reason: "Cancelled" });
     await eventually(async () => {
       const gone = await kube.get(PODS, namespace, "slow-run-1").then(() => false, (err: unknown) => isNotFound(err));

@@ -10,16 +10,9 @@ import { freePort } from "../../src/local/controlplane/ports.ts";
 import { createKubeClient } from "../../src/kube/client.ts";
 import { AGENTS, EXECUTIONS, NODECONFIGS, PODS, SECRETS } from "../../src/kube/resources.ts";
 import type { KubeClient, KubeObject } from "../../src/kube/types.ts";
+import { phaseRecorder, waitForPhase, type ExecutionObject } from "../helpers/executions.ts";
 import { createNamespace, deleteNamespace, eventually, hasLocalNode, kubeConfig, kubeconfigPath } from "../helpers/cluster.ts";
 import { operatorProcesses, type OperatorProcess } from "../helpers/operator-process.ts";
-
-type Execution = KubeObject & {
-  status?: {
-    phase?: string; iterationDisplay?: string; reason?: string; message?: string; score?: number; tokens?: number; cost?: number; outputPreview?: string;
-    iterations?: { number: number; phase: string; feedback?: string }[];
-    conditions?: { type: string; status: string; reason: string; message: string }[];
-  };
-};
 
 const suffix = randomBytes(3).toString("hex");
 const TAG = `loop-${suffix}`;
@@ -34,7 +27,7 @@ let sql: pg.Pool;
 let gatewayPort: number;
 let operator: OperatorProcess | undefined;
 const startOperator = operatorProcesses();
-const watches: AbortController[] = [];
+const recordPhases = phaseRecorder(() => kube);
 
 /** The model's turns. Each iteration is its own conversation (its first user message differs). */
 const SCRIPT = {
@@ -84,28 +77,7 @@ const createExecution = (name: string, agent: string) => kube.create(EXECUTIONS,
   apiVersion: "aegis.dev/v1alpha1", kind: "Execution", metadata: { name, namespace }, spec: { agentRef: { name: agent } },
 });
 
-const get = (name: string) => kube.get<Execution>(EXECUTIONS, namespace, name);
-
-async function waitForPhase(name: string, phase: string, timeoutMs = 90_000): Promise<Execution> {
-  return eventually(async () => {
-    const ex = await get(name);
-    expect(ex.status?.phase, JSON.stringify(ex.status)).toBe(phase);
-    return ex;
-  }, { timeoutMs, message: `execution ${name} ${phase}` });
-}
-
-/** Every phase change of the Execution, as `kubectl get executions -w` sees it. */
-async function recordPhases(name: string): Promise<string[]> {
-  const phases: string[] = [];
-  const { resourceVersion } = await kube.list(EXECUTIONS, { namespace });
-  const abort = new AbortController();
-  watches.push(abort);
-  void kube.watch<Execution>(EXECUTIONS, { namespace, fieldSelector: `metadata.name=${name}`, resourceVersion, signal: abort.signal, timeoutSeconds: 300 }, (_type, obj) => {
-    const phase = obj.status?.phase;
-    if (phase !== undefined && phases.at(-1) !== phase) phases.push(phase);
-  }).catch(() => {});
-  return phases;
-}
+const get = (name: string) => kube.get<ExecutionObject>(EXECUTIONS, namespace, name);
 
 const podsOf = async (name: string) => (await kube.list(PODS, { namespace, labelSelector: `aegis.dev/execution=${name}` })).items;
 
@@ -147,7 +119,6 @@ describe.skipIf(!hasLocalNode())("the execution loop end to end (operator proces
   });
 
   afterAll(async () => {
-    for (const w of watches) w.abort();
     operator?.child.kill("SIGTERM");
     await operator?.exited;
     await kube?.delete(NODECONFIGS, undefined, `loop-${suffix}`).catch(() => {});
@@ -162,9 +133,9 @@ describe.skipIf(!hasLocalNode())("the execution loop end to end (operator proces
       { type: "ExitCode", expected: 0 },
       { type: "Regex", target: "Output", pattern: "DONE" },
     ]);
-    const phases = await recordPhases("loop-run");
+    const phases = await recordPhases(namespace, "loop-run");
     await createExecution("loop-run", "looper");
-    const done = await waitForPhase("loop-run", "Succeeded");
+    const done = await waitForPhase(kube, namespace, "loop-run", "Succeeded");
     expect(done.status).toMatchObject({ iterationDisplay: "2/3", reason: "ValidatorsPassed", score: 1, outputPreview: "DONE: notes written and checked" });
     expect(done.status?.tokens).toBeGreaterThan(0);
     expect(done.status?.cost).toBeGreaterThan(0);
@@ -192,7 +163,7 @@ describe.skipIf(!hasLocalNode())("the execution loop end to end (operator proces
   it("retries a provider that answers 500 twice; a malformed tool call and an unknown tool are errors the model sees", async () => {
     await createAgent("faulty", "FAULTS: do it anyway.", [{ type: "Regex", target: "Output", pattern: "DONE" }], "OneShot");
     await createExecution("faults-run", "faulty");
-    const done = await waitForPhase("faults-run", "Succeeded");
+    const done = await waitForPhase(kube, namespace, "faults-run", "Succeeded");
     expect(done.status).toMatchObject({ iterationDisplay: "1/1", outputPreview: "DONE despite faults" });
     const statuses = model.requests({ model: MODEL }).filter((r) => JSON.stringify(r.body).includes("FAULTS")).map((r) => r.status);
     expect(statuses.slice(0, 3)).toEqual([500, 500, 200]);
@@ -210,7 +181,7 @@ describe.skipIf(!hasLocalNode())("the execution loop end to end (operator proces
     operator!.child.kill("SIGKILL");
     await operator!.exited;
     operator = await launchOperator("loop-operator-2");
-    const done = await waitForPhase("slow-run", "Succeeded");
+    const done = await waitForPhase(kube, namespace, "slow-run", "Succeeded");
     expect(done.status?.outputPreview).toMatch(/^DONE/);
     expect((await podsOf("slow-run")).map((p) => p.metadata.name)).toEqual(["slow-run-1"]);
     const events = await sql.query<{ type: string; iteration: number; n: string }>(
@@ -226,7 +197,7 @@ describe.skipIf(!hasLocalNode())("the execution loop end to end (operator proces
       { type: "Semantic", judgeAgent: "grader", criteria: "GRADECRIT: the answer is final.", minScore: 0.8, minConfidence: 0.7 },
     ]);
     await createExecution("judged-run", "judged");
-    const done = await waitForPhase("judged-run", "Succeeded");
+    const done = await waitForPhase(kube, namespace, "judged-run", "Succeeded");
     expect(done.status).toMatchObject({ iterationDisplay: "2/3", outputPreview: "attempt-two", score: 0.95 });
     expect(done.status?.iterations?.[0]).toMatchObject({ phase: "Failed", feedback: expect.stringMatching(/confidence/i) });
   });
@@ -234,12 +205,12 @@ describe.skipIf(!hasLocalNode())("the execution loop end to end (operator proces
   it("cancels a running execution: the pod is stopped and the phase is Cancelled", async () => {
     await createAgent("hang", "HANG: wait for the model.", [{ type: "ExitCode", expected: 0 }], "OneShot");
     await createExecution("hang-run", "hang");
-    await waitForPhase("hang-run", "Running");
+    await waitForPhase(kube, namespace, "hang-run", "Running");
     await eventually(() => expect(model.requests({ model: MODEL }).some((r) => JSON.stringify(r.body).includes("HANG"))).toBe(true),
       { timeoutMs: 60_000, message: "the agent runtime is talking to the model" });
     await kube.apply(EXECUTIONS, { apiVersion: "aegis.dev/v1alpha1", kind: "Execution", metadata: { name: "hang-run", namespace }, spec: { agentRef: { name: "hang" }, cancel: true } },
       { fieldManager: "test-user", force: true });
-    const cancelled = await waitForPhase("hang-run", "Cancelled", 30_000);
+    const cancelled = await waitForPhase(kube, namespace, "hang-run", "Cancelled", 30_000);
     expect(cancelled.status?.conditions?.find((c) => c.type === "Cancelled")?.status).toBe("True");
     await eventually(async () => {
       const pods = await podsOf("hang-run");
