@@ -33,10 +33,18 @@ function conditions(decision: Decision): ConditionInput[] {
   }
 }
 
+/**
+ * Transitions that earn no Event: the run being recorded Pending and an iteration being scored
+ * are brief, expected steps (the phase shows them); Events mark an iteration starting, a
+ * refinement, a wait and the end — each Event is one more write to the API server.
+ */
+export const QUIET_REASONS: readonly string[] = [Reason.Pending, Reason.Validating];
+
 export function executionStatus(decision: Decision): DesiredStatus {
   const s = decision.status;
   const terminal = s.phase === "Succeeded" || s.phase === "Failed" || s.phase === "Cancelled";
   return {
+    quietReasons: QUIET_REASONS,
     conditions: conditions(decision),
     fields: {
       phase: s.phase,

@@ -15,6 +15,7 @@ describe("planStatus", () => {
     { reason: "the same status: no write, no event", cur: current(ready("True", "Ok")), desired: want(ready("True", "Ok")), gen: 1, changed: false, transitions: [] },
     { reason: "a new generation alone is written, without an event", cur: current(ready("True", "Ok")), desired: want(ready("True", "Ok")), gen: 2, changed: true, transitions: [] },
     { reason: "a new message is written, without an event", cur: current(ready("True", "Ok")), desired: want(ready("True", "Ok", "other")), gen: 1, changed: true, transitions: [] },
+    { reason: "a quiet reason changes status without an event", cur: current(ready("True", "A")), desired: { ...want(ready("True", "Brief")), quietReasons: ["Brief"] }, gen: 1, changed: true, transitions: [] },
     { reason: "a new reason is a transition", cur: current(ready("False", "A")), desired: want(ready("False", "B")), gen: 1, changed: true, transitions: ["B"] },
     { reason: "an owned field changed", cur: current(ready("True", "Ok"), { image: "a/b" }), desired: want(ready("True", "Ok"), { image: "a/c" }), gen: 1, changed: true, transitions: [] },
     { reason: "an owned field to remove", cur: current(ready("True", "Ok"), { image: "a/b" }), desired: want(ready("True", "Ok"), { image: undefined }), gen: 1, changed: true, transitions: [] },

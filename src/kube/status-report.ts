@@ -24,6 +24,8 @@ export interface ConditionInput {
 export interface DesiredStatus {
   readonly conditions: readonly ConditionInput[];
   readonly fields: Readonly<Record<string, unknown>>;
+  /** Reasons whose transitions earn no Event (brief, expected steps; each Event is an API write). */
+  readonly quietReasons?: readonly string[];
 }
 
 export interface StatusPlan {
@@ -56,7 +58,8 @@ export function planStatus(current: unknown, desired: DesiredStatus, generation:
     // A transition earns an Event when it is bad news, or when it is the summary (Ready).
     const transitioned = before?.status !== want.status || before.reason !== want.reason;
     const noteworthy = want.status === "False" || want.type === READY_CONDITION;
-    if (transitioned && noteworthy && !transitions.some((t) => t.reason === want.reason)) transitions.push(want);
+    const quiet = desired.quietReasons?.includes(want.reason) === true;
+    if (transitioned && noteworthy && !quiet && !transitions.some((t) => t.reason === want.reason)) transitions.push(want);
   }
   const owned = new Set(desired.conditions.map((c) => c.type));
   const status: Record<string, unknown> = {

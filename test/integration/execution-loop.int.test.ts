@@ -8,7 +8,7 @@ import { startScriptedModelServer, type ScriptedModelServer } from "../../src/mo
 import { createTestDatabase, type TestDatabase } from "../../src/history/test-database.ts";
 import { freePort } from "../../src/local/controlplane/ports.ts";
 import { createKubeClient } from "../../src/kube/client.ts";
-import { AGENTS, EXECUTIONS, NODECONFIGS, PODS, SECRETS } from "../../src/kube/resources.ts";
+import { AGENTS, EVENTS, EXECUTIONS, NODECONFIGS, PODS, SECRETS } from "../../src/kube/resources.ts";
 import type { KubeClient, KubeObject } from "../../src/kube/types.ts";
 import { phaseRecorder, waitForPhase, type ExecutionObject } from "../helpers/executions.ts";
 import { createNamespace, deleteNamespace, eventually, hasLocalNode, kubeConfig, kubeconfigPath } from "../helpers/cluster.ts";
@@ -143,6 +143,11 @@ describe.skipIf(!hasLocalNode())("the execution loop end to end (operator proces
     await eventually(() => expect(phases).toEqual(["Pending", "Running", "Validating", "Refining", "Running", "Validating", "Succeeded"]), { message: "phase sequence" });
 
     const uid = done.metadata.uid ?? "";
+    // Events mark each iteration starting (two), the refinement and the end (scoring and Pending are quiet).
+    await eventually(async () => {
+      const events = (await kube.list<KubeObject & { reason?: string; regarding?: { uid?: string } }>(EVENTS, { namespace })).items.filter((e) => e.regarding?.uid === uid);
+      expect(events.map((e) => e.reason).sort()).toEqual(["Refining", "Running", "Running", "ValidatorsPassed"]);
+    }, { message: "the run's Events" });
     // The command read back what fs.write wrote on the workspace: both ran in the pod, allowed by the gateway.
     const calls = await sql.query<{ tool_name: string; decision: string; result_summary: string | null; error: string | null }>(
       "SELECT tool_name, decision, result_summary, error FROM tool_calls WHERE execution_uid = $1 AND iteration = 1 ORDER BY seq", [uid]);
