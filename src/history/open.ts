@@ -21,6 +21,8 @@ export interface OpenHistoryOptions {
 
 export interface History {
   readonly pool: pg.Pool;
+  /** The transcript writers' pool (asynchronous commit). */
+  readonly transcriptPool: pg.Pool;
   readonly store: HistoryStore;
   /** Ends the pool, then stops the embedded server if this call started one. */
   close(): Promise<void>;
@@ -29,11 +31,15 @@ export interface History {
 export async function openHistory(options: OpenHistoryOptions): Promise<History> {
   const log = options.log.child({ component: "history" });
   const embedded: EmbeddedServer | null = options.databaseUrl ? null : await startEmbeddedPostgres({ home: options.home, log });
-  const pool = new pg.Pool({ connectionString: options.databaseUrl || embedded?.url, max: options.maxConnections ?? 10 });
+  const connectionString = options.databaseUrl || embedded?.url;
+  const pool = new pg.Pool({ connectionString, max: options.maxConnections ?? 10 });
+  // Transcript turns are the hot path of every model turn (the gateway answers after its insert):
+  // asynchronous commit takes the WAL flush off it. Events and tool calls stay synchronous.
+  const transcriptPool = new pg.Pool({ connectionString, max: 4, options: "-c synchronous_commit=off" });
   // An idle connection dropped by the server must not crash the process; the next query reconnects.
-  pool.on("error", (err) => log.warn({ err }, "Lost an idle history database connection"));
+  for (const p of [pool, transcriptPool]) p.on("error", (err) => log.warn({ err }, "Lost an idle history database connection"));
   const close = async (): Promise<void> => {
-    await pool.end();
+    await Promise.all([pool.end(), transcriptPool.end()]);
     await embedded?.stop();
   };
   try {
@@ -42,5 +48,5 @@ export async function openHistory(options: OpenHistoryOptions): Promise<History>
     await close().catch(() => undefined);
     throw error;
   }
-  return { pool, store: createHistoryStore(pool), close };
+  return { pool, transcriptPool, store: createHistoryStore(pool, { transcriptPool }), close };
 }

@@ -47,7 +47,17 @@ export function toolCallId(executionUid: string, iteration: number, seq: number)
   return uuidV5(`${executionUid}/${iteration}/tool/${seq}`);
 }
 
-export function createHistoryStore(pool: pg.Pool): HistoryStore {
+export interface HistoryStoreOptions {
+  /**
+   * Where transcript turns are written (default: `pool`). openHistory gives a pool whose sessions
+   * commit asynchronously: a turn is visible at once and survives an operator crash, but a
+   * PostgreSQL crash may lose the last fraction of a second of turns (never events or tool calls).
+   */
+  readonly transcriptPool?: pg.Pool;
+}
+
+export function createHistoryStore(pool: pg.Pool, options: HistoryStoreOptions = {}): HistoryStore {
+  const turnsPool = options.transcriptPool ?? pool;
   return {
     async appendEvent(event) {
       if (!isUuid(event.id)) throw new TypeError(`Event id "${event.id}" is not a uuid`);
@@ -73,7 +83,7 @@ export function createHistoryStore(pool: pg.Pool): HistoryStore {
 
     async appendTurn(turn) {
       checkPosition(turn.iteration, turn.seq);
-      const { rowCount } = await pool.query(SQL.appendTurn, turnRow(turn));
+      const { rowCount } = await turnsPool.query(SQL.appendTurn, turnRow(turn));
       return rowCount === 1;
     },
 
@@ -82,7 +92,7 @@ export function createHistoryStore(pool: pg.Pool): HistoryStore {
       for (const turn of turns) checkPosition(turn.iteration, turn.seq);
       const columns = TURN_COLUMNS.map(() => [] as unknown[]);
       for (const turn of turns) turnRow(turn).forEach((value, i) => columns[i]!.push(value));
-      const { rowCount } = await pool.query(SQL.appendTurns, columns);
+      const { rowCount } = await turnsPool.query(SQL.appendTurns, columns);
       return rowCount ?? 0;
     },
 
