@@ -134,6 +134,112 @@ describe("gateway", () => {
     expect(whole.usage).toEqual({ prompt_tokens: 10, completion_tokens: 12, total_tokens: 22 });
   });
 
+  describe.each([
+    { format: "anthropic", alias: "smart", provider: "claude-sonnet-4-5", costPer1k: 0.003 },
+    { format: "openai", alias: "fast", provider: "gpt-4o-mini", costPer1k: 0.001 },
+  ])("streaming from an $format provider", ({ alias, provider, costPer1k }) => {
+    const TEXT = "a streamed answer, sixteen code points at a time, from the provider to the agent";
+    const ask = (content: string, stream: boolean): Record<string, unknown> => ({
+      model: "x", messages: [{ role: "user", content }], tools: [{ type: "function", function: { name: "fs.write", parameters: { type: "object" } } }],
+      ...(stream ? { stream: true, stream_options: { include_usage: true } } : {}),
+    });
+    const noCreated = (o: unknown): unknown => ({ ...(o as object), created: 0 });
+
+    it("passes text and tool-call deltas on (tool names decoded); the reassembled stream equals the non-streaming answer; usage and cost recorded once", async () => {
+      const turn = { text: TEXT, toolCalls: [{ id: "call_w1", name: "fs--write", arguments: { path: "out.txt", content: "hello" } }], usage: { input: 100, output: 20 } };
+      model.load({ models: { [provider]: [turn, turn] } });
+      const s = grant(`st-${alias}`, alias);
+      const p = grant(`plain-${alias}`, alias);
+      credentials.register(s);
+      credentials.register(p);
+      const before = model.requests({ model: provider }).length;
+      const streamed = await call(s.token, "POST", "/v1/chat/completions", ask(`tools ${alias}`, true));
+      const plain = await call(p.token, "POST", "/v1/chat/completions", ask(`tools ${alias}`, false));
+      expect([streamed.status, plain.status]).toEqual([200, 200]);
+      const events = parseSse(streamed.text);
+      expect(streamed.text).not.toContain("fs--write");
+      const named = events.slice(0, -1).flatMap((e) => ((JSON.parse(e.data) as { choices: { delta: { tool_calls?: { function: { name?: string } }[] } }[] }).choices[0]?.delta.tool_calls ?? []));
+      expect(named.map((c) => c.function.name).filter((n) => n !== undefined)).toEqual(["fs.write"]);
+      expect(events.filter((e) => e.data.includes('"content":"')).length).toBeGreaterThan(2); // the text came in pieces
+      const whole = reassembleOpenAI(events);
+      expect(noCreated(whole)).toEqual(noCreated(plain.json()));
+      expect((whole as { choices: { message: { tool_calls: unknown[] } }[] }).choices[0]?.message.tool_calls)
+        .toEqual([{ id: "call_w1", type: "function", function: { name: "fs.write", arguments: '{"path":"out.txt","content":"hello"}' } }]);
+      // The provider was asked to stream (OpenAI: with usage).
+      const asked = model.requests({ model: provider }).slice(before).map((r) => r.body as Record<string, unknown>);
+      expect(asked.map((b) => b["stream"] === true)).toEqual([true, false]);
+      if (alias === "fast") expect(asked[0]?.["stream_options"]).toEqual({ include_usage: true });
+      // One answer turn, with the tokens and cost the non-streaming path records.
+      const [mine, theirs] = [await history.store.transcriptOf(s.uid, 1), await history.store.transcriptOf(p.uid, 1)];
+      expect(mine.map((t) => t.role)).toEqual(["user", "assistant"]);
+      expect(mine[1]?.content).toEqual(theirs[1]?.content);
+      const totals = await history.store.totalsOf(s.uid);
+      expect(totals).toMatchObject({ tokensIn: 100, tokensOut: 20 });
+      expect(totals.costUsd).toBeCloseTo((120 / 1000) * costPer1k, 9);
+    });
+
+    it("sends the first chunks before the provider has finished", async () => {
+      model.load({ models: { [provider]: [{ text: TEXT, chunkDelayMs: 80 }] } });
+      const g = grant(`ttft-${alias}`, alias);
+      credentials.register(g);
+      const started = Date.now();
+      const res = await fetch(`${gateway.url}/v1/chat/completions`, { method: "POST", headers: { authorization: `Bearer ${g.token}`, "content-type": "application/json" }, body: JSON.stringify(ask("ttft", true)) });
+      let text = "";
+      let firstContentAt: number | undefined;
+      for await (const bytes of res.body ?? []) {
+        text += new TextDecoder().decode(bytes);
+        if (firstContentAt === undefined && text.includes('"content":"a streamed')) firstContentAt = Date.now() - started;
+      }
+      const endedAt = Date.now() - started;
+      responses.push(text);
+      // Six text pieces and the events around them: the provider takes ≥ 8 × 80 ms; its first piece comes at once.
+      expect(endedAt).toBeGreaterThanOrEqual(640);
+      expect(firstContentAt).toBeDefined();
+      expect(endedAt - (firstContentAt ?? endedAt)).toBeGreaterThanOrEqual(400);
+      expect((reassembleOpenAI(parseSse(text)) as { choices: { message: { content: string } }[] }).choices[0]?.message.content).toBe(TEXT);
+    });
+
+    it("retries a provider 500 before streaming", async () => {
+      model.load({ models: { [provider]: [{ text: "after a fault", faults: [{ status: 500, times: 1 }] }] } });
+      const g = grant(`st500-${alias}`, alias);
+      credentials.register(g);
+      const before = model.requests().length;
+      const res = await call(g.token, "POST", "/v1/chat/completions", ask("fault", true));
+      expect(res.status).toBe(200);
+      expect(model.requests().slice(before).map((r) => r.status)).toEqual([500, 200]);
+      expect((reassembleOpenAI(parseSse(res.text)) as { choices: { message: { content: string } }[] }).choices[0]?.message.content).toBe("after a fault");
+    });
+
+    it("times out a provider stream that stalls (the timeout bounds each wait for the next piece)", async () => {
+      selection = { timeout: "200ms", maxRetries: 0 };
+      model.load({ models: { [provider]: [{ text: TEXT, chunkDelayMs: 1000 }] } });
+      const g = grant(`stall-${alias}`, alias);
+      credentials.register(g);
+      const started = Date.now();
+      const res = await call(g.token, "POST", "/v1/chat/completions", ask("stall", true));
+      expect(Date.now() - started).toBeLessThan(900);
+      expect(res.text).toContain("timed out after 200 ms");
+      if (alias === "smart") expect(res.status).toBe(504); // Anthropic's first events carry nothing for the agent: nothing was sent yet
+      else expect([res.status, parseSse(res.text).length]).toEqual([200, 2]); // OpenAI's first chunk (the role) was passed on: an error event ends the stream
+    });
+
+    it("ends the agent's stream with an error when the provider's stream breaks, and records no answer turn", async () => {
+      model.load({ models: { [provider]: [{ text: TEXT, truncate: true, chunkDelayMs: 10, usage: { input: 50, output: 50 } }, { text: "never" }] } });
+      const g = grant(`cut-${alias}`, alias);
+      credentials.register(g);
+      const before = model.requests().length;
+      const res = await call(g.token, "POST", "/v1/chat/completions", ask("cut", true));
+      expect(res.status).toBe(200);
+      const events = parseSse(res.text);
+      expect(events.some((e) => e.data.includes('"content":"a streamed'))).toBe(true);
+      expect(JSON.parse(events.at(-1)?.data ?? "{}")).toMatchObject({ error: { type: "server_error", message: expect.stringContaining("stream") as unknown } });
+      expect(() => reassembleOpenAI(events)).toThrow(/DONE/);
+      expect(model.requests().slice(before)).toHaveLength(1); // not retried after the first byte
+      expect((await history.store.transcriptOf(g.uid, 1)).map((t) => t.role)).toEqual(["user"]);
+      expect(await history.store.totalsOf(g.uid)).toMatchObject({ tokensIn: 0, tokensOut: 0 });
+    });
+  });
+
   it("retries a provider 500 twice then succeeds; never retries a 400", async () => {
     model.load({ models: { "claude-sonnet-4-5": [{ text: "after faults", faults: [{ status: 500, times: 2 }] }], "gpt-4o-mini": [{ text: "never", faults: [{ status: 400, times: 1 }] }] } });
     const a = grant("retry");

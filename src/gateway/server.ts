@@ -7,7 +7,7 @@ import type { Logger } from "pino";
 import type { z } from "zod";
 import { eventId, type HistoryStore, type JsonValue } from "../history/index.ts";
 import { BodyTooLarge, readBody } from "../model-server/http-io.ts";
-import { OpenAIRequest, openaiChunks, openaiError, openaiResponse } from "../model-server/openai.ts";
+import { OpenAIRequest, openaiError, openaiResponse, type ResponseMeta } from "../model-server/openai.ts";
 import { describeIssues } from "../model-server/script.ts";
 import { encodeSse } from "../model-server/sse.ts";
 import { OutputBody, ToolCallBody, ToolResultBody } from "./bodies.ts";
@@ -16,11 +16,12 @@ import type { McpHub } from "./mcp/index.ts";
 import { parseMcpToolName } from "./mcp/names.ts";
 import { runMcpToolCall } from "./mcp-calls.ts";
 import { createGatewayMetrics, type GatewayMetrics } from "./metrics.ts";
+import { createAgentChunks, createChatCollector } from "./chat-stream.ts";
 import { createProviderClient } from "./providers/clients.ts";
 import { ProviderError } from "./providers/http.ts";
-import type { ToolSpec } from "./providers/types.ts";
+import type { ChatRequest, ChatResult, ProviderClient, ToolSpec } from "./providers/types.ts";
 import { toOpenAIBody, fromOpenAIRequest } from "./translate-openai.ts";
-import { turnCost, type ModelResolver } from "./resolve.ts";
+import { turnCost, type ModelResolver, type ResolvedModel } from "./resolve.ts";
 import { decideToolCall } from "./tools.ts";
 
 export interface GatewayOptions {
@@ -132,6 +133,35 @@ export async function startGateway(o: GatewayOptions): Promise<Gateway> {
     return [...grant.payload.tools.filter((t) => !served.has(t.name)), ...mcp];
   }
 
+  /** The answer as turn `seq` with its tokens and cost, then the token and cost metrics; the answer's `chat.completion`. */
+  async function recordAnswer(grant: ExecutionGrant, m: ResolvedModel, seq: number, result: ChatResult, meta: ResponseMeta): Promise<Record<string, unknown>> {
+    const cost = turnCost(m.costPer1kTokens, result.usage.input, result.usage.output);
+    const answer = openaiResponse(result, meta);
+    const message = ((answer["choices"] as Record<string, unknown>[])[0]?.["message"] ?? {}) as JsonValue;
+    await o.history.appendTurn({
+      executionUid: grant.uid, iteration: grant.iteration, seq, role: "assistant", content: message,
+      tokensIn: result.usage.input, tokensOut: result.usage.output, model: m.model, provider: m.provider, costUsd: cost,
+    });
+    metrics.tokens.inc({ direction: "in", alias: m.alias, provider: m.provider }, result.usage.input);
+    metrics.tokens.inc({ direction: "out", alias: m.alias, provider: m.provider }, result.usage.output);
+    metrics.costUsd.inc({ alias: m.alias, provider: m.provider }, cost);
+    return answer;
+  }
+
+  /** The request's turns, written while the provider is called; a failed write fails the request, a failed call is the agent's answer. */
+  async function withTurnsRecorded<T>(turns: Parameters<HistoryStore["appendTurns"]>[0], call: Promise<T>, onWriteFailed: (value: T) => void = () => undefined): Promise<T> {
+    const [recorded, called] = await Promise.allSettled([o.history.appendTurns(turns), call]);
+    if (recorded.status === "rejected") {
+      if (called.status === "fulfilled") onWriteFailed(called.value);
+      throw recorded.reason;
+    }
+    if (called.status === "rejected") {
+      if (called.reason instanceof ProviderError) throw new HttpError(gatewayStatus(called.reason), called.reason.message);
+      throw called.reason;
+    }
+    return called.value;
+  }
+
   async function chat(grant: ExecutionGrant, body: unknown, res: ServerResponse): Promise<void> {
     const request = parse(OpenAIRequest, body);
     const resolved = await o.resolver.resolve(grant.model);
@@ -151,30 +181,56 @@ export async function startGateway(o: GatewayOptions): Promise<Gateway> {
     // agent is answered, so a failed write still fails the request.
     const wire = toOpenAIBody(withTemperature)["messages"] as JsonValue[];
     const turns = wire.map((content, seq) => ({ executionUid: grant.uid, iteration: grant.iteration, seq, role: withTemperature.messages[seq]?.role ?? "user", content }));
-    const [recorded, called] = await Promise.allSettled([o.history.appendTurns(turns), client.chat(withTemperature)]);
-    if (recorded.status === "rejected") throw recorded.reason;
-    if (called.status === "rejected") {
-      if (called.reason instanceof ProviderError) throw new HttpError(gatewayStatus(called.reason), called.reason.message);
-      throw called.reason;
-    }
-    const result = called.value;
-    const cost = turnCost(m.costPer1kTokens, result.usage.input, result.usage.output);
-    const answer = openaiResponse(result, { id: `chatcmpl-${grant.uid.slice(0, 8)}-${grant.iteration}-${wire.length}`, created: Math.floor(Date.now() / 1000), model: grant.model });
-    const message = ((answer["choices"] as Record<string, unknown>[])[0]?.["message"] ?? {}) as JsonValue;
-    await o.history.appendTurn({
-      executionUid: grant.uid, iteration: grant.iteration, seq: wire.length, role: "assistant", content: message,
-      tokensIn: result.usage.input, tokensOut: result.usage.output, model: m.model, provider: m.provider, costUsd: cost,
-    });
-    metrics.tokens.inc({ direction: "in", alias: m.alias, provider: m.provider }, result.usage.input);
-    metrics.tokens.inc({ direction: "out", alias: m.alias, provider: m.provider }, result.usage.output);
-    metrics.costUsd.inc({ alias: m.alias, provider: m.provider }, cost);
-    if (request.stream !== true) {
-      send(res, 200, answer);
+    const meta = { id: `chatcmpl-${grant.uid.slice(0, 8)}-${grant.iteration}-${wire.length}`, created: Math.floor(Date.now() / 1000), model: grant.model };
+    if (request.stream === true) {
+      await streamChat(grant, m, client, withTemperature, turns, meta, request.stream_options?.include_usage === true, res);
       return;
     }
-    const meta = { id: String(answer["id"]), created: Number(answer["created"]), model: grant.model };
-    res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
-    for (const chunk of openaiChunks(result, meta, request.stream_options?.include_usage === true)) res.write(encodeSse({ data: JSON.stringify(chunk) }));
+    const result = await withTurnsRecorded(turns, client.chat(withTemperature));
+    send(res, 200, await recordAnswer(grant, m, wire.length, result, meta));
+  }
+
+  /**
+   * `stream: true`: the provider is called streaming and each of its events is passed on to the
+   * agent as it arrives (after the request's turns are written). Retries happen only before the
+   * first byte to the agent; a stream that breaks after it ends the agent's stream with an error
+   * event and no answer turn. The whole answer is recorded before the finish chunk and [DONE].
+   */
+  async function streamChat(
+    grant: ExecutionGrant, m: ResolvedModel, client: ProviderClient, chatRequest: ChatRequest, turns: Parameters<HistoryStore["appendTurns"]>[0],
+    meta: ResponseMeta, includeUsage: boolean, res: ServerResponse,
+  ): Promise<void> {
+    const gone = new AbortController();
+    res.once("close", () => gone.abort());
+    const deltas = await withTurnsRecorded(turns, client.stream(chatRequest, { signal: gone.signal }), () => gone.abort());
+    const collected = createChatCollector();
+    const chunks = createAgentChunks(meta, includeUsage);
+    const write = (out: Record<string, unknown>[]): void => {
+      if (out.length === 0) return;
+      if (!res.headersSent) res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
+      res.write(out.map((chunk) => encodeSse({ data: JSON.stringify(chunk) })).join(""));
+    };
+    let result: ChatResult;
+    try {
+      for await (const delta of deltas) {
+        collected.add(delta);
+        write(chunks.push(delta));
+      }
+      result = collected.result();
+      await recordAnswer(grant, m, turns.length, result, meta);
+    } catch (error) {
+      if (!res.headersSent) {
+        if (error instanceof ProviderError) throw new HttpError(gatewayStatus(error), error.message);
+        throw error;
+      }
+      // Past the first byte: the agent's stream ends with an error event and without [DONE].
+      const status = error instanceof ProviderError ? gatewayStatus(error) : 500;
+      const message = error instanceof ProviderError ? error.message : "internal error";
+      o.log.warn({ execution: grant.execution, provider: m.provider, err: error }, "provider stream failed after the first chunk");
+      res.end(encodeSse({ data: JSON.stringify(openaiError(status, message)) }));
+      return;
+    }
+    write(chunks.end(result));
     res.end(encodeSse({ data: "[DONE]" }));
   }
 

@@ -1,6 +1,7 @@
 // Anthropic Messages wire format ↔ the neutral chat (pure): system prompt, tool_use/tool_result
 // blocks, stop reasons. Consecutive tool messages become one user message of tool_result blocks.
-import type { ChatMessage, ChatRequest, ChatResult, ToolChoice } from "./providers/types.ts";
+import type { ChatDelta, ChatMessage, ChatRequest, ChatResult, ToolChoice } from "./providers/types.ts";
+import type { StreamDecoder } from "./translate-openai.ts";
 
 type Json = Record<string, unknown>;
 
@@ -84,6 +85,10 @@ export function fromAnthropicBody(body: Json): ChatMessage[] {
 
 const STOP: Record<string, ChatResult["finish"]> = { end_turn: "stop", stop_sequence: "stop", tool_use: "tool_calls", max_tokens: "length", pause_turn: "stop", refusal: "stop" };
 
+const finishOf = (reason: unknown, calls: number): ChatResult["finish"] => STOP[String(reason)] ?? (calls > 0 ? "tool_calls" : "stop");
+
+const tokens = (value: unknown, otherwise: number): number => (value === undefined || value === null ? otherwise : Number(value) || 0);
+
 /** An Anthropic `message` as the neutral result; throws on a shape that is not one. */
 export function fromAnthropicResponse(body: unknown): ChatResult {
   const message = body as Json | null;
@@ -100,7 +105,78 @@ export function fromAnthropicResponse(body: unknown): ChatResult {
   return {
     text: texts.length > 0 ? texts.join("") : undefined,
     toolCalls,
-    finish: STOP[String(message["stop_reason"])] ?? (toolCalls.length > 0 ? "tool_calls" : "stop"),
-    usage: { input: Number(usage["input_tokens"] ?? 0) || 0, output: Number(usage["output_tokens"] ?? 0) || 0 },
+    finish: finishOf(message["stop_reason"], toolCalls.length),
+    usage: { input: tokens(usage["input_tokens"], 0), output: tokens(usage["output_tokens"], 0) },
+  };
+}
+
+/**
+ * Anthropic stream events as neutral deltas: text blocks, tool_use blocks (names complete in
+ * `content_block_start`, decoded by `fromWire`; a call without input gets "{}", as the non-streaming
+ * answer), stop reason and usage (`message_start`, then `message_delta`). Throws on an event that is
+ * not JSON and on an `error` event.
+ */
+export function anthropicStreamDecoder(fromWire: (wire: string) => string): StreamDecoder {
+  const tools = new Map<number, { index: number; hasInput: boolean }>();
+  let usage = { input: 0, output: 0 };
+  let stopped = false;
+  return {
+    event(e) {
+      const out: ChatDelta[] = [];
+      const data = JSON.parse(e.data) as Json;
+      const at = Number(data["index"] ?? 0);
+      switch (data["type"] ?? e.event) {
+        case "message_start": {
+          const u = (((data["message"] ?? {}) as Json)["usage"] ?? {}) as Json;
+          usage = { input: tokens(u["input_tokens"], 0), output: tokens(u["output_tokens"], 0) };
+          break;
+        }
+        case "content_block_start": {
+          const block = (data["content_block"] ?? {}) as Json;
+          if (block["type"] === "text") out.push({ type: "text", text: String(block["text"] ?? "") });
+          if (block["type"] === "tool_use") {
+            const call = { index: tools.size, hasInput: false };
+            tools.set(at, call);
+            out.push({ type: "tool-call", index: call.index, id: String(block["id"] ?? ""), name: fromWire(String(block["name"] ?? "")) });
+          }
+          break;
+        }
+        case "content_block_delta": {
+          const delta = (data["delta"] ?? {}) as Json;
+          const call = tools.get(at);
+          if (delta["type"] === "text_delta") out.push({ type: "text", text: String(delta["text"] ?? "") });
+          if (delta["type"] === "input_json_delta" && call !== undefined && typeof delta["partial_json"] === "string" && delta["partial_json"] !== "") {
+            call.hasInput = true;
+            out.push({ type: "tool-arguments", index: call.index, arguments: delta["partial_json"] });
+          }
+          break;
+        }
+        case "content_block_stop": {
+          const call = tools.get(at);
+          if (call?.hasInput === false) out.push({ type: "tool-arguments", index: call.index, arguments: "{}" });
+          break;
+        }
+        case "message_delta": {
+          const u = (data["usage"] ?? {}) as Json;
+          usage = { input: tokens(u["input_tokens"], usage.input), output: tokens(u["output_tokens"], usage.output) };
+          out.push({ type: "finish", finish: finishOf(((data["delta"] ?? {}) as Json)["stop_reason"], tools.size) }, { type: "usage", usage });
+          break;
+        }
+        case "message_stop":
+          stopped = true;
+          break;
+        case "error": {
+          const error = (data["error"] ?? {}) as Json;
+          throw new Error(`the provider streamed an error: ${String(error["message"] ?? JSON.stringify(error))}`);
+        }
+        default:
+          break;
+      }
+      return out;
+    },
+    end() {
+      if (!stopped) throw new Error("the stream ended before message_stop");
+      return [];
+    },
   };
 }

@@ -42,12 +42,24 @@ function sendFormatted(res: ServerResponse, status: number, body: unknown, heade
   res.write(text.slice(0, Math.floor(text.length / 2)), () => res.destroy());
 }
 
-function sendStream(res: ServerResponse, frames: { event?: string; data: string }[], headers: Record<string, string>, truncate: boolean): void {
+/** The stream's events; with `chunkDelayMs`, one at a time with that wait between them (the server stopping drops the connection). */
+async function sendStream(res: ServerResponse, frames: { event?: string; data: string }[], headers: Record<string, string>, truncate: boolean, chunkDelayMs: number, signal: AbortSignal): Promise<void> {
   res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive", ...headers });
   const sent = truncate ? frames.slice(0, Math.ceil(frames.length / 2)) : frames;
-  const wire = sent.map(encodeSse).join("");
-  if (!truncate) return void res.end(wire);
-  res.write(wire, () => res.destroy());
+  const writes = chunkDelayMs > 0 ? sent.map((f) => encodeSse(f)) : [sent.map(encodeSse).join("")];
+  for (const [i, wire] of writes.entries()) {
+    if (i > 0) {
+      try {
+        await sleep(chunkDelayMs, undefined, { signal });
+      } catch {
+        return void res.destroy();
+      }
+    }
+    if (res.destroyed) return;
+    if (i < writes.length - 1) res.write(wire);
+    else if (truncate) res.write(wire, () => res.destroy());
+    else res.end(wire);
+  }
 }
 
 export async function handleChat(format: WireFormat, req: IncomingMessage, res: ServerResponse, rawBody: string, deps: ChatDeps): Promise<void> {
@@ -114,6 +126,6 @@ export async function handleChat(format: WireFormat, req: IncomingMessage, res: 
   entry.turnIndex = turnIndex;
   deps.log.add(entry);
   const truncate = turn.truncate === true;
-  if (conversation.stream) sendStream(res, format.frames(reply, id, conversation.model, parsed.includeUsage), headers, truncate);
+  if (conversation.stream) await sendStream(res, format.frames(reply, id, conversation.model, parsed.includeUsage), headers, truncate, turn.chunkDelayMs ?? 0, deps.signal);
   else sendFormatted(res, 200, format.response(reply, id, conversation.model), headers, truncate);
 }

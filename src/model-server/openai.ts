@@ -105,7 +105,7 @@ export interface ResponseMeta {
   model: string;
 }
 
-function usageOf(reply: Reply): { prompt_tokens: number; completion_tokens: number; total_tokens: number } {
+function usageOf(reply: Pick<Reply, "usage">): { prompt_tokens: number; completion_tokens: number; total_tokens: number } {
   return { prompt_tokens: reply.usage.input, completion_tokens: reply.usage.output, total_tokens: reply.usage.input + reply.usage.output };
 }
 
@@ -127,17 +127,26 @@ export function openaiResponse(reply: Reply, meta: ResponseMeta): Record<string,
 
 const PIECE = 16;
 
-/** The `chat.completion.chunk` objects of a streaming response, in order (the `[DONE]` line is the framer's). */
-export function openaiChunks(reply: Reply, meta: ResponseMeta, includeUsage: boolean): Record<string, unknown>[] {
-  const extra = includeUsage ? { usage: null } : {};
-  const chunk = (delta: Record<string, unknown>, finish: string | null = null): Record<string, unknown> => ({
+/** One `chat.completion.chunk` with one choice (`usage: null` on every chunk when usage is asked). */
+export function openaiChunk(meta: ResponseMeta, delta: Record<string, unknown>, finish: string | null, includeUsage: boolean): Record<string, unknown> {
+  return {
     id: meta.id,
     object: "chat.completion.chunk",
     created: meta.created,
     model: meta.model,
     choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
-    ...extra,
-  });
+    ...(includeUsage ? { usage: null } : {}),
+  };
+}
+
+/** The last chunk of a stream asked with `stream_options.include_usage`: no choices, the usage. */
+export function openaiUsageChunk(meta: ResponseMeta, reply: Pick<Reply, "usage">): Record<string, unknown> {
+  return { id: meta.id, object: "chat.completion.chunk", created: meta.created, model: meta.model, choices: [], usage: usageOf(reply) };
+}
+
+/** The `chat.completion.chunk` objects of a streaming response, in order (the `[DONE]` line is the framer's). */
+export function openaiChunks(reply: Reply, meta: ResponseMeta, includeUsage: boolean): Record<string, unknown>[] {
+  const chunk = (delta: Record<string, unknown>, finish: string | null = null): Record<string, unknown> => openaiChunk(meta, delta, finish, includeUsage);
   const chunks = [chunk({ role: "assistant", content: reply.text === undefined ? null : "", refusal: null })];
   for (const piece of chunkText(reply.text ?? "", PIECE)) chunks.push(chunk({ content: piece }));
   reply.toolCalls.forEach((call, index) => {
@@ -145,9 +154,7 @@ export function openaiChunks(reply: Reply, meta: ResponseMeta, includeUsage: boo
     for (const piece of chunkText(call.arguments, PIECE)) chunks.push(chunk({ tool_calls: [{ index, function: { arguments: piece } }] }));
   });
   chunks.push(chunk({}, reply.finish));
-  if (includeUsage) {
-    chunks.push({ id: meta.id, object: "chat.completion.chunk", created: meta.created, model: meta.model, choices: [], usage: usageOf(reply) });
-  }
+  if (includeUsage) chunks.push(openaiUsageChunk(meta, reply));
   return chunks;
 }
 

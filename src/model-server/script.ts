@@ -41,6 +41,8 @@ const Turn = z
     toolCalls: z.array(ToolCall).optional(),
     usage: z.strictObject({ input: z.number().int().min(0).optional(), output: z.number().int().min(0).optional() }).optional(),
     delayMs: z.number().int().min(0).max(600_000).optional(),
+    // Streaming only: the wait before each event after the first.
+    chunkDelayMs: z.number().int().min(0).max(60_000).optional(),
     faults: z.array(Fault).optional(),
     finish: z.enum(["stop", "length"]).optional(),
     truncate: z.boolean().optional(),

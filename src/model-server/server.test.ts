@@ -20,6 +20,7 @@ const SCRIPT = {
       { text: "this stream is cut short by the script, on purpose", truncate: true },
     ],
     slow: [{ text: "late", delayMs: 60 }],
+    dripping: [{ text: "forty-eight characters of text, sent in 3 parts", chunkDelayMs: 60 }, { text: "forty-eight characters of text, sent in 3 parts" }],
   },
 };
 
@@ -204,6 +205,23 @@ describe("fault injection and malformed output", () => {
     const res = await post("/v1/chat/completions", { model: "slow", messages: [user("x")] });
     expect(res.status).toBe(200);
     expect(Date.now() - t0).toBeGreaterThanOrEqual(55);
+  });
+
+  it("spaces a stream's events by the turn's chunkDelayMs; the events are those of an undelayed stream", async () => {
+    await start();
+    const request = { model: "dripping", messages: [user("drip")], stream: true };
+    const res = await post("/v1/chat/completions", request, { "x-aegis-execution": "d1" });
+    const arrivals: { at: number; text: string }[] = [];
+    const t0 = Date.now();
+    for await (const bytes of res.body ?? []) arrivals.push({ at: Date.now() - t0, text: new TextDecoder().decode(bytes) });
+    // role, three text pieces, finish, [DONE]: six events, five waits.
+    const events = parseSse(arrivals.map((a) => a.text).join(""));
+    expect(events).toHaveLength(6);
+    expect(arrivals.length).toBeGreaterThanOrEqual(4);
+    expect((arrivals.at(-1)?.at ?? 0) - (arrivals[0]?.at ?? 0)).toBeGreaterThanOrEqual(250);
+    const undelayed = parseSse(await (await post("/v1/chat/completions", request, { "x-aegis-execution": "d1" })).text());
+    const strip = (e: { data: string }[]): unknown[] => e.map((x) => (x.data === "[DONE]" ? x.data : { ...(JSON.parse(x.data) as object), id: 0, created: 0 }));
+    expect(strip(events)).toEqual(strip(undelayed));
   });
 });
 

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { chunkText, encodeSse, parseSse } from "./sse.ts";
+import { chunkText, createSseParser, encodeSse, parseSse } from "./sse.ts";
 
 describe("SSE framing", () => {
   it("parses what a client receives: events, multi-line data, comments, CRLF", () => {
@@ -15,6 +15,19 @@ describe("SSE framing", () => {
         const wire = events.map(encodeSse).join("");
         const want = events.map((e) => ({ ...(e.event === undefined ? {} : { event: e.event }), data: e.data.replace(/\r\n|\r/g, "\n") }));
         expect(parseSse(wire)).toEqual(want);
+      }),
+    );
+  });
+
+  it("parses a body fed in pieces cut anywhere (a CRLF split included) as it parses it whole", () => {
+    const piece = fc.constantFrom("data: a", "data:b", "\r", "\n", "\r\n", "event: e", ": c", "x", "");
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 30 }), fc.array(fc.nat(), { maxLength: 6 }), (parts, cuts) => {
+        const body = parts.join("");
+        const at = [...new Set(cuts.map((c) => c % (body.length + 1)))].sort((a, b) => a - b);
+        const parser = createSseParser();
+        const events = [0, ...at].flatMap((from, i) => parser.push(body.slice(from, [...at, body.length][i])));
+        expect([...events, ...parser.end()]).toEqual(parseSse(body));
       }),
     );
   });

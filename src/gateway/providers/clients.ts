@@ -1,12 +1,12 @@
 // The provider clients: OpenAI-compatible chat completions (OpenAI, Ollama, vLLM) and Anthropic
-// Messages, behind ProviderClient. Non-streaming calls to the provider; the gateway streams to
-// the agent itself (server.ts).
+// Messages, behind ProviderClient: a whole answer (`chat`) or a streamed one (`stream`, neutral
+// deltas as the provider's events arrive).
 import type { RetryPolicy } from "../retry.ts";
-import { fromOpenAIResponse, toOpenAIBody } from "../translate-openai.ts";
-import { fromAnthropicResponse, toAnthropicBody } from "../translate-anthropic.ts";
-import { callProvider, ProviderError } from "./http.ts";
+import { fromOpenAIResponse, openaiStreamDecoder, toOpenAIBody, type StreamDecoder } from "../translate-openai.ts";
+import { anthropicStreamDecoder, fromAnthropicResponse, toAnthropicBody } from "../translate-anthropic.ts";
+import { callProvider, openProviderStream, ProviderError, scrub, type ProviderStream } from "./http.ts";
 import { decodeResultToolNames, encodeRequestToolNames } from "../tool-name-table.ts";
-import type { ChatRequest, ChatResult, ProviderClient } from "./types.ts";
+import type { ChatDelta, ChatRequest, ChatResult, ProviderClient } from "./types.ts";
 
 export type ProviderFlavour = "openai" | "anthropic";
 
@@ -38,19 +38,42 @@ export function createProviderClient(s: ProviderSettings): ProviderClient {
       throw new ProviderError(`provider ${s.name} gave a malformed answer: ${(error as Error).message}`, 502, 1);
     }
   };
-  const wire: { url: string; headers: Record<string, string>; body: (r: ChatRequest) => unknown; answer: (json: unknown) => ChatResult } = s.flavour === "anthropic"
+  interface Wire {
+    url: string;
+    headers: Record<string, string>;
+    body: (r: ChatRequest) => Record<string, unknown>;
+    answer: (json: unknown) => ChatResult;
+    /** What the streaming request adds to the body. */
+    streamed: Record<string, unknown>;
+    decoder: (fromWire: (wire: string) => string) => StreamDecoder;
+  }
+  const wire: Wire = s.flavour === "anthropic"
     ? {
       url: `${v1(s.endpoint)}/messages`,
       headers: { "anthropic-version": ANTHROPIC_VERSION, ...(s.apiKey === undefined ? {} : { "x-api-key": s.apiKey }) },
       body: toAnthropicBody,
       answer: fromAnthropicResponse,
+      streamed: { stream: true },
+      decoder: anthropicStreamDecoder,
     }
     : {
       url: `${v1(s.endpoint)}/chat/completions`,
       headers: s.apiKey === undefined ? {} : { authorization: `Bearer ${s.apiKey}` },
       body: toOpenAIBody,
       answer: fromOpenAIResponse,
+      streamed: { stream: true, stream_options: { include_usage: true } },
+      decoder: openaiStreamDecoder,
     };
+  /** The stream's deltas; a stream that is not the format, streams an error or ends early throws a ProviderError. */
+  async function* deltas(stream: ProviderStream, decoder: StreamDecoder): AsyncGenerator<ChatDelta> {
+    try {
+      for await (const event of stream.events()) yield* decoder.event(event);
+      yield* decoder.end();
+    } catch (error) {
+      if (error instanceof ProviderError) throw error;
+      throw new ProviderError(scrub(`provider ${s.name} gave a malformed stream: ${(error as Error).message}`, secrets), 502, 1);
+    }
+  }
   return {
     name: s.name,
     async chat(req: ChatRequest, options = {}): Promise<ChatResult> {
@@ -59,6 +82,12 @@ export function createProviderClient(s: ProviderSettings): ProviderClient {
       const signal = options.signal === undefined ? {} : { signal: options.signal };
       const json = await callProvider({ ...common, ...signal, url: wire.url, headers: wire.headers, body: wire.body(request) });
       return decodeResultToolNames(decode(wire.answer, json), table);
+    },
+    async stream(req: ChatRequest, options = {}): Promise<AsyncIterable<ChatDelta>> {
+      const { request, table } = encodeRequestToolNames(req);
+      const signal = options.signal === undefined ? {} : { signal: options.signal };
+      const stream = await openProviderStream({ ...common, ...signal, url: wire.url, headers: wire.headers, body: { ...wire.body(request), ...wire.streamed } });
+      return deltas(stream, wire.decoder((name) => table.fromWire(name)));
     },
   };
 }

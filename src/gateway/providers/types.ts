@@ -47,7 +47,24 @@ export interface ChatOptions {
   readonly signal?: AbortSignal;
 }
 
+/**
+ * One piece of a streamed answer, in the agent's terms (tool names decoded). Tool calls are
+ * numbered 0, 1, … in the order they start; a call's `tool-call` comes before its arguments.
+ */
+export type ChatDelta =
+  | { readonly type: "text"; readonly text: string }
+  | { readonly type: "tool-call"; readonly index: number; readonly id: string; readonly name: string }
+  | { readonly type: "tool-arguments"; readonly index: number; readonly arguments: string }
+  | { readonly type: "finish"; readonly finish: ChatResult["finish"] }
+  | { readonly type: "usage"; readonly usage: ChatResult["usage"] };
+
 export interface ProviderClient {
   readonly name: string;
   chat(request: ChatRequest, options?: ChatOptions): Promise<ChatResult>;
+  /**
+   * A streaming call: resolves once the provider accepted it (retries happen before), then yields
+   * the answer as it arrives; the iteration throws a ProviderError when the stream breaks or ends
+   * before the provider's end marker.
+   */
+  stream(request: ChatRequest, options?: ChatOptions): Promise<AsyncIterable<ChatDelta>>;
 }
