@@ -4,6 +4,7 @@
  * both start it through here.
  */
 import { join } from "node:path";
+import { parseAllDocuments, stringify } from "yaml";
 import { type ControlPlane, startControlPlane } from "./controlplane/controlplane.ts";
 import { freePort } from "./controlplane/ports.ts";
 import { isHealthy } from "./controlplane/probe.ts";
@@ -32,14 +33,31 @@ export interface LocalCluster {
 export const crdDir = (): string => join(repoRoot(), "crds");
 export const baseDir = (): string => join(repoRoot(), "manifests", "base");
 
+const WEBHOOK_CONFIGURATION_KINDS = new Set(["ValidatingWebhookConfiguration", "MutatingWebhookConfiguration"]);
+
+/**
+ * Drops the admission webhook configurations from rendered manifests. They point at the
+ * aegis-webhooks Service, which has no endpoints here (the operator runs as a host process,
+ * or not at all in the tests); with failurePolicy Fail they would refuse every aegis.dev write.
+ * Local clusters register url-based configurations instead (webhooks/configurations.ts).
+ */
+export function withoutWebhookConfigurations(rendered: string): string {
+  return parseAllDocuments(rendered)
+    .map((doc) => doc.toJS() as { kind?: string } | null)
+    .filter((obj) => obj !== null && !WEBHOOK_CONFIGURATION_KINDS.has(obj.kind ?? ""))
+    .map((obj) => stringify(obj))
+    .join("---\n");
+}
+
 /**
  * Applies a kustomization with server-side apply and waits until the CRDs in it are
  * Established.
  */
 async function applyKustomization(kubectl: string, kubeconfig: string, dir: string): Promise<void> {
+  const rendered = await kubectlOrThrow(kubectl, kubeconfig, ["kustomize", dir]);
   const applied = await kubectlOrThrow(kubectl, kubeconfig, [
-    "apply", "--server-side", "--force-conflicts", "--field-manager=aegis-install", "-k", dir, "-o", "name",
-  ]);
+    "apply", "--server-side", "--force-conflicts", "--field-manager=aegis-install", "-f", "-", "-o", "name",
+  ], withoutWebhookConfigurations(rendered));
   const crds = applied.split("\n").map((line) => line.trim()).filter((line) => line.startsWith("customresourcedefinition"));
   await kubectlOrThrow(kubectl, kubeconfig, ["wait", "--for=condition=Established", "--timeout=60s", ...crds]);
 }

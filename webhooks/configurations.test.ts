@@ -1,0 +1,41 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { parseAllDocuments } from "yaml";
+import { repoRoot } from "../src/local/paths.ts";
+import { withoutWebhookConfigurations } from "../src/local/cluster.ts";
+import { renderWebhookConfigurations } from "./configurations.ts";
+
+const manifest = readFileSync(join(repoRoot(), "manifests", "base", "webhooks.yaml"), "utf8");
+
+describe("renderWebhookConfigurations", () => {
+  it("is what manifests/base/webhooks.yaml installs", () => {
+    const installed = parseAllDocuments(manifest).map((d) => d.toJS() as { kind: string })
+      .filter((o) => o.kind.endsWith("WebhookConfiguration"));
+    expect(installed).toEqual(JSON.parse(JSON.stringify(renderWebhookConfigurations())));
+  });
+
+  it("covers the six kinds fail-closed within 5 s, outside kube-system", () => {
+    for (const config of renderWebhookConfigurations()) {
+      expect(config.webhooks.map((w) => w.rules[0]?.resources[0])).toEqual(["agents", "executions", "workflows", "swarms", "volumes", "nodeconfigs"]);
+      for (const w of config.webhooks) {
+        expect(w).toMatchObject({ failurePolicy: "Fail", timeoutSeconds: 5, sideEffects: "None", admissionReviewVersions: ["v1"] });
+        expect(JSON.stringify(w.namespaceSelector)).toContain("kube-system");
+      }
+    }
+  });
+
+  it("points at a URL base with the CA bundle and selectors the caller gives", () => {
+    const [validating] = renderWebhookConfigurations({
+      target: { url: "https://127.0.0.1:8443/" }, caBundle: "PEM", objectSelector: { matchLabels: { a: "b" } },
+    });
+    expect(validating.webhooks[0]?.clientConfig).toEqual({ url: "https://127.0.0.1:8443/validate/agent", caBundle: Buffer.from("PEM").toString("base64") });
+    expect(validating.webhooks[0]?.objectSelector).toEqual({ matchLabels: { a: "b" } });
+  });
+
+  it("is left out of local installs, whose operator the Service cannot reach", () => {
+    const kept = parseAllDocuments(withoutWebhookConfigurations(manifest)).map((d) => (d.toJS() as { kind: string }).kind);
+    expect(kept).toContain("Service");
+    expect(kept.filter((k) => k.endsWith("WebhookConfiguration"))).toEqual([]);
+  });
+});

@@ -1,0 +1,6 @@
+// The admission webhooks' public surface: start the server in-process, render the configurations.
+export { startWebhooks, serviceHosts, type WebhookOptions, type Webhooks } from "./start.ts";
+export {
+  DEFAULT_CONFIGURATION_NAMES, renderWebhookConfigurations, webhookName, webhookPath, type ConfigurationNames, type RenderOptions,
+} from "./configurations.ts";
+export { admit, routeOf } from "./admission.ts";

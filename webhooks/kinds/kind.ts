@@ -1,0 +1,26 @@
+/** What each kind's webhook does: pure functions of the admitted object. */
+import type { JsonPatch, Violation } from "../review.ts";
+
+export interface KindWebhook {
+  /** What is wrong with the object (empty: admit). */
+  validate(object: unknown): Violation[];
+  /** A JSON patch with the documented defaults the CRD schema cannot apply (empty: none). */
+  defaults(object: unknown): JsonPatch;
+}
+
+/** `object.spec`, or undefined when the object is not an object. */
+export const specOf = (object: unknown): unknown =>
+  typeof object === "object" && object !== null ? (object as { spec?: unknown }).spec : undefined;
+
+/**
+ * A controller's spec reading failure ("spec.runtime.image: expected string") as a violation.
+ * zod paths number array items (spec.volumes.0.name); the API spells them spec.volumes[0].name.
+ */
+export function readingViolation(message: string): Violation {
+  const at = message.indexOf(": ");
+  if (at < 0) return { field: "spec", message };
+  return { field: message.slice(0, at).replace(/\.(\d+)(?=\.|$)/g, "[$1]"), message: message.slice(at + 2) };
+}
+
+/** Kinds without checks of their own beyond the CRD schema: admitted as is. */
+export const schemaOnly: KindWebhook = { validate: () => [], defaults: () => [] };
