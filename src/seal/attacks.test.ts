@@ -9,7 +9,8 @@ import type { Envelope } from "./envelope.ts";
 import { exportPublicJwk, generateKeyPair } from "./keys.ts";
 import { signEnvelope, encodeEnvelope } from "./sign.ts";
 import { AUDIENCE, claimsOf, EXECUTION, fixture, ISSUER, PAYLOAD, rawJwt, ROUTE, T0, type Fixture } from "./test-fixtures.ts";
-import { verifyEnvelope } from "./verify.ts";
+import { createTokenCache } from "./token-cache.ts";
+import { verifyEnvelope, type VerifyOptions } from "./verify.ts";
 
 const edit = (body: string, change: (e: Record<string, unknown>) => void) => {
   const e = JSON.parse(body) as Record<string, unknown>;
@@ -153,8 +154,15 @@ describe("SEAL attack table", () => {
     for (const code of Object.keys(SEAL_CODES)) expect(doc, code).toContain(`\`${code}\``);
   });
 
-  it.each(attacks)("$name → $code", (attack) => {
+  // Each attack twice: verifying every token, and with a token cache already holding the honest token.
+  const runs = attacks.flatMap((a) => [{ ...a, cached: false }, { ...a, cached: true }]);
+  it.each(runs)("$name → $code (token cache: $cached)", (attack) => {
     const f = fixture(attack.code === "ReplayCacheFull" ? 3 : 1000);
+    if (attack.cached) {
+      const tokens = createTokenCache(100);
+      expect(tokens.authenticate(f.token, f.options.keys).ok).toBe(true);
+      (f as { options: VerifyOptions }).options = { ...f.options, tokens };
+    }
     const body = attack.body(f);
     const before = f.options.nonces.size;
     const result = verifyEnvelope(body, f.options);

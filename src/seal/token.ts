@@ -60,9 +60,24 @@ export interface VerifyTokenOptions extends Omit<ClaimChecks, "now"> {
   readonly clock: () => number;
 }
 
-/** Checks, in order: structure, header (alg, typ, members), kid, signature, claim types, issuer,
- *  audience, lifetime. Returns the claims and the agent's envelope key. */
-export function verifyToken(token: string, options: VerifyTokenOptions): SealResult<{ claims: SecurityClaims; agentKey: KeyObject }> {
+/** Who signed a token and what it says, once its signature holds. */
+export interface AuthenticatedToken {
+  readonly claims: SecurityClaims;
+  /** The agent's envelope key (the cnf claim). */
+  readonly agentKey: KeyObject;
+  /** The gateway key that signed it, and its kid. */
+  readonly kid: string;
+  readonly key: KeyObject;
+}
+
+/** Remembers authenticated tokens (token-cache.ts), so a token used for many calls is verified once. */
+export interface TokenAuthenticator {
+  authenticate(token: string, keys: ReadonlyMap<string, KeyObject>): SealResult<AuthenticatedToken>;
+}
+
+/** Checks, in order: structure, header (alg, typ, members), kid, signature, claim types. No clock:
+ *  the answer for a given token and key set never changes, which is what makes it cacheable. */
+export function authenticateToken(token: string, keys: ReadonlyMap<string, KeyObject>): SealResult<AuthenticatedToken> {
   const parts = token.split(".");
   if (parts.length !== 3) return fail("MalformedToken", "token is not three base64url parts");
   const [headerPart, claimsPart, signaturePart] = parts as [string, string, string];
@@ -73,8 +88,9 @@ export function verifyToken(token: string, options: VerifyTokenOptions): SealRes
   if (h.typ !== "JWT") return fail("MalformedToken", 'token typ is not "JWT"');
   const extra = Object.keys(h).find((m) => !HEADER_MEMBERS.has(m));
   if (extra !== undefined) return fail("MalformedToken", `token header member "${extra}" is not accepted`);
-  const key = typeof h.kid === "string" ? options.keys.get(h.kid) : undefined;
-  if (key === undefined) return fail("UnknownKey", `token kid ${JSON.stringify(h.kid)} names no gateway key`);
+  const kid = h.kid;
+  const key = typeof kid === "string" ? keys.get(kid) : undefined;
+  if (key === undefined) return fail("UnknownKey", `token kid ${JSON.stringify(kid)} names no gateway key`);
   const claimsBytes = decodeBase64url(claimsPart);
   if (claimsBytes === undefined) return fail("MalformedToken", "token claims are not base64url");
   const signature = decodeFixed(signaturePart, 64);
@@ -84,8 +100,14 @@ export function verifyToken(token: string, options: VerifyTokenOptions): SealRes
   // Only now are the claims worth reading: they are the gateway's own words.
   const read = readClaims(parseUtf8Json(claimsBytes));
   if ("ok" in read) return read;
-  const failed = checkClaims(read.claims, { ...options, now: options.clock() });
-  return failed ?? { ok: true, claims: read.claims, agentKey: read.key };
+  return { ok: true, claims: read.claims, agentKey: read.key, kid: kid as string, key };
+}
+
+/** authenticateToken (through `cache` when given), then issuer, audience and lifetime. */
+export function verifyToken(token: string, options: VerifyTokenOptions, cache?: TokenAuthenticator): SealResult<AuthenticatedToken> {
+  const authenticated = cache ? cache.authenticate(token, options.keys) : authenticateToken(token, options.keys);
+  if (!authenticated.ok) return authenticated;
+  return checkClaims(authenticated.claims, { ...options, now: options.clock() }) ?? authenticated;
 }
 
 function decodeJson(part: string): unknown {

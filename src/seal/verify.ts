@@ -11,7 +11,7 @@ import { parseEnvelope, type Envelope } from "./envelope.ts";
 import type { NonceCache } from "./nonces.ts";
 import { signedBytes } from "./signed-bytes.ts";
 import { checkBinding, type Binding, type SecurityClaims } from "./token-claims.ts";
-import { verifyToken } from "./token.ts";
+import { verifyToken, type TokenAuthenticator } from "./token.ts";
 
 export const FRESHNESS_MS = 30_000;
 
@@ -25,6 +25,8 @@ export interface VerifyOptions {
   /** What this request is about: the token must be bound to it. */
   readonly expect: Binding;
   readonly nonces: NonceCache;
+  /** Authenticated tokens from earlier calls (createTokenCache); without it every call verifies the token's signature. */
+  readonly tokens?: TokenAuthenticator;
   /** Epoch milliseconds. */
   readonly clock: () => number;
   readonly maxBytes?: number;
@@ -50,7 +52,7 @@ export function verifyEnvelope(body: string | Uint8Array, options: VerifyOptions
     clock: options.clock,
     maxTtlSeconds: options.maxTtlSeconds ?? 3600,
     skewSeconds: options.skewSeconds ?? 5,
-  });
+  }, options.tokens);
   if (!token.ok) return token;
   const unbound = checkBinding(token.claims, options.expect);
   if (unbound !== undefined) return unbound;
