@@ -3,7 +3,7 @@ import { isAuthorized } from "@cedar-policy/cedar-wasm/nodejs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { authorize, type AuthorizationRequest } from "./authorize.ts";
-import { agentEntities, agentUid, executionEntities, executionUid, namespaceEntity, toolEntities, uid } from "./entities.ts";
+import { agentEntities, agentUid, executionEntities, executionUid, toolEntities, uid } from "./entities.ts";
 import { compilePolicies, type CompiledPolicySet, type PolicySource } from "./load.ts";
 import { SCHEMA_TEXT } from "./schema.ts";
 import { toolCallRequest } from "./tool-request.ts";
@@ -38,7 +38,9 @@ describe("authorize: tool calls against the example policies", () => {
     ["fetch pypi", "web.fetch", { url: "https://PyPI.org/simple/" }, "allow"],
     ["fetch elsewhere", "web.fetch", { url: "https://pypi.org.evil.com/" }, "deny"],
   ])("%s", (_why, tool, args, expected) => {
-    expect(authorize(tools, call(tool, args)).decision).toBe(expected);
+    // Validated against the schema (the default) and not: the builders' requests fit it.
+    expect(authorize(tools, call(tool, args))).toMatchObject({ decision: expected, errors: [] });
+    expect(authorize(tools, call(tool, args), { validate: false }).decision).toBe(expected);
   });
 
   it("names the deciding policies and the revision", () => {
@@ -83,7 +85,7 @@ describe("authorize: slicing never changes the answer", () => {
       ? { principal: executionUid(ns, "e1"), action: "tool:invoke", resource: uid("Tool", tool),
           context: { tool, arguments: "{}", iteration: 1 }, entities: [...executionEntities(ns, "e1", agent), ...toolEntities(tool)] }
       : { principal: agentUid(ns, agent), action: "agent:declareTool", resource: uid("Tool", tool), context: {},
-          entities: [...agentEntities(ns, agent), namespaceEntity(ns), ...toolEntities(tool)] };
+          entities: [...agentEntities(ns, agent), ...toolEntities(tool)] };
   });
 
   it("matches Cedar on the full set", () => {

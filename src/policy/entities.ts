@@ -40,15 +40,14 @@ export function namespaceEntity(ns: string): EntityJson {
   return entity(namespaceUid(ns), {});
 }
 
+// Parents are listed directly and attribute-less ancestors (Namespace, tool groups) are left
+// out: Cedar needs only the uids for `in`, and every entity passed costs time in each decision.
 export function agentEntities(ns: string, name: string): EntityJson[] {
-  return [entity(agentUid(ns, name), { namespace: ns, name }, [namespaceUid(ns)]), namespaceEntity(ns)];
+  return [entity(agentUid(ns, name), { namespace: ns, name }, [namespaceUid(ns)])];
 }
 
 export function executionEntities(ns: string, name: string, agent: string, depth = 0): EntityJson[] {
-  return [
-    entity(executionUid(ns, name), { namespace: ns, name, agent, depth }, [agentUid(ns, agent), namespaceUid(ns)]),
-    ...agentEntities(ns, agent),
-  ];
+  return [entity(executionUid(ns, name), { namespace: ns, name, agent, depth }, [agentUid(ns, agent), namespaceUid(ns)])];
 }
 
 /** fs.read is in fs.*; mcp:github.create_issue is in mcp:github; wildcards and servers are roots. */
@@ -65,8 +64,7 @@ export function toolGroup(name: string): string | undefined {
 export function toolEntities(name: string): EntityJson[] {
   const builtin = !name.startsWith("mcp:");
   const group = toolGroup(name);
-  const own = entity(uid("Tool", name), { name, builtin }, group ? [uid("Tool", group)] : []);
-  return group ? [own, entity(uid("Tool", group), { name: group, builtin }, [])] : [own];
+  return [entity(uid("Tool", name), { name, builtin }, group ? [uid("Tool", group)] : [])];
 }
 
 /** Every ancestor directory of an absolute path: /a/b/c → /a/b, /a, /. */

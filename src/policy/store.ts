@@ -1,6 +1,6 @@
 // Holds the policy set in force. An update that does not compile is refused and the last good set
 // stays in force, so a bad ConfigMap edit never opens (or closes) everything.
-import { authorize, type AuthorizationRequest, type Decision } from "./authorize.ts";
+import { authorize, type AuthorizationRequest, type AuthorizeOptions, type Decision } from "./authorize.ts";
 import { compilePolicies, type CompiledPolicySet, type PolicyError, type PolicySource } from "./load.ts";
 
 export type UpdateResult =
@@ -35,9 +35,9 @@ export class PolicyStore {
   }
 
   /** Decides with the set in force; with none, everything is denied (fail closed). */
-  authorize(request: AuthorizationRequest): StoreDecision {
+  authorize(request: AuthorizationRequest, options: AuthorizeOptions = {}): StoreDecision {
     const state = this.#state;
     if (!state) return { decision: "deny", reasons: [], errors: ["no policy set loaded"], revision: "", commit: undefined };
-    return { ...authorize(state.policySet, request), commit: state.commit };
+    return { ...authorize(state.policySet, request, options), commit: state.commit };
   }
 }
