@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { MODULES, cacheKey, moduleVersion, requiredVersion } from "./modules.ts";
 
@@ -38,6 +41,25 @@ describe("the committed modules", () => {
   it("key each cache folder by module, version and a hash of go.mod and go.sum", () => {
     for (const mod of MODULES) {
       expect(cacheKey(mod)).toMatch(new RegExp(`^${mod.name}-${moduleVersion(mod).replace(/\./g, "\\.")}-[0-9a-f]{12}$`));
+    }
+  });
+});
+
+describe("cacheKey", () => {
+  it("hashes a module's own sources too when it names them", () => {
+    const dir = mkdtempSync(join(tmpdir(), "aegis-gomod-"));
+    try {
+      writeFileSync(join(dir, "go.mod"), "module example.test/x\n\nrequire example.test/dep v1.2.3\n");
+      writeFileSync(join(dir, "go.sum"), "");
+      writeFileSync(join(dir, "main.go"), "package main\n");
+      const mod = { name: "x", pinnedModule: "example.test/dep", packages: [], dir, sources: ["main.go"] };
+      const before = cacheKey(mod);
+      expect(before).toMatch(/^x-v1\.2\.3-[0-9a-f]{12}$/);
+      writeFileSync(join(dir, "main.go"), "package main\n\nfunc main() {}\n");
+      expect(cacheKey(mod)).not.toBe(before);
+      expect(cacheKey({ ...mod, sources: undefined })).toBe(cacheKey({ ...mod, sources: [] }));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -16,6 +16,8 @@ export interface GoModule {
   readonly packages: readonly { readonly pkg: string; readonly binary: string }[];
   /** The module's folder; hack/control-plane/<name> when unset (tests point elsewhere). */
   readonly dir?: string;
+  /** Source files of the module itself (relative to its folder) that the cache key also hashes. */
+  readonly sources?: readonly string[];
 }
 
 export const MODULES: readonly GoModule[] = [
@@ -60,11 +62,12 @@ export function moduleVersion(mod: GoModule): string {
 }
 
 /**
- * The cache key of a module's build: its version plus a hash of go.mod and go.sum, so that any
- * change to the pinned dependencies builds into a new folder instead of reusing stale binaries.
+ * The cache key of a module's build: its version plus a hash of go.mod, go.sum and its own
+ * sources, so that any change to the pinned dependencies or the code builds into a new folder
+ * instead of reusing stale binaries.
  */
 export function cacheKey(mod: GoModule): string {
   const hash = createHash("sha256");
-  for (const file of ["go.mod", "go.sum"]) hash.update(readFileSync(join(moduleDir(mod), file)));
+  for (const file of ["go.mod", "go.sum", ...(mod.sources ?? [])]) hash.update(readFileSync(join(moduleDir(mod), file)));
   return `${mod.name}-${moduleVersion(mod)}-${hash.digest("hex").slice(0, 12)}`;
 }
