@@ -8,22 +8,28 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import type { Logger } from "pino";
 import type { ExecutionControllerOptions } from "../controllers/execution/index.ts";
+import { API_VERSION } from "./api/index.ts";
 import type { OperatorConfig } from "./config/schema.ts";
 import {
-  createCredentialRegistry, createGatewayJudge, createGatewayMetrics, createModelResolver, kubeResolverSources, startGateway, type Gateway,
+  createCredentialRegistry, createGatewayJudge, createGatewayMetrics, createModelResolver, kubeResolverSources, startGateway, type Gateway, type PolicyViolation,
 } from "./gateway/index.ts";
 import { createMcpHub, mcpServersOf, type NodeConfigWithMcp } from "./gateway/mcp/index.ts";
 import { openHistory, type History } from "./history/index.ts";
-import { AGENTS, NODECONFIGS } from "./kube/resources.ts";
+import { createEventRecorder } from "./kube/events.ts";
+import { AGENTS, CONFIGMAPS, NODECONFIGS } from "./kube/resources.ts";
 import type { KubeClient, KubeObject } from "./kube/types.ts";
+import { createConfigMapPolicies, type NamespacePolicies } from "./policy/configmaps.ts";
 import type { InformerFactory } from "./runtime/informer-factory.ts";
 import type { Metrics } from "./runtime/metrics.ts";
+import type { EventRecorder } from "./runtime/types.ts";
 
 export interface ExecutionServices {
   readonly history: History;
   readonly gateway: Gateway;
   /** The Execution controller's options: gateway URL, credentials, history, judge, pod command. */
   readonly execution: ExecutionControllerOptions;
+  /** The policy set in force per namespace (labelled ConfigMaps, cluster-wide and the namespace's own). */
+  readonly policies: NamespacePolicies;
   stop(): Promise<void>;
 }
 
@@ -40,6 +46,15 @@ const modelOf = (agent: KubeObject | undefined): string | undefined => {
   const model = (agent?.spec as { runtime?: { model?: unknown } } | undefined)?.runtime?.model;
   return typeof model === "string" ? model : undefined;
 };
+
+/** A denied tool call as a Warning Event on its Execution (best effort: the recorder never throws). */
+export function recordViolation(events: EventRecorder, v: PolicyViolation): Promise<void> {
+  const where = `iteration ${v.iteration}${v.seq === undefined ? "" : `, call ${v.seq}`}`;
+  return events.record(
+    { apiVersion: API_VERSION, kind: "Execution", metadata: { name: v.execution, namespace: v.namespace, uid: v.uid } },
+    "Warning", "ToolPolicyViolation", `${v.message} (${where}; policy revision ${v.policyRevision ?? "none"})`, "AuthorizeToolCall",
+  );
+}
 
 export interface ServicesInput {
   readonly config: OperatorConfig;
@@ -58,13 +73,18 @@ export async function startExecutionServices({ config, client, informers, metric
   const nodeConfigs = informers.informer(NODECONFIGS);
   // Read on every use: NodeConfig edits take effect without a restart.
   const mcp = createMcpHub({ servers: () => mcpServersOf(nodeConfigs.list() as unknown as NodeConfigWithMcp[]), log: log.child({ component: "mcp" }) });
+  // Policies in labelled ConfigMaps: read from the shared informer, so edits apply without a restart.
+  const policies = createConfigMapPolicies({ configMaps: informers.informer(CONFIGMAPS), operatorNamespace: config.namespace, log: log.child({ component: "policy" }) });
+  const events = createEventRecorder(client, { reportingController: "aegis.dev/gateway", reportingInstance: config.identity, log });
   let gateway: Gateway;
   try {
     gateway = await startGateway({
       port: config.gatewayAddr.port, host: config.gatewayAddr.host === "" ? "0.0.0.0" : config.gatewayAddr.host,
       history: history.store, resolver, credentials, log: log.child({ component: "gateway" }), metrics: createGatewayMetrics(metrics.registry), mcp,
+      policies, onViolation: (v) => void recordViolation(events, v),
     });
   } catch (error) {
+    policies.stop();
     await mcp.stop();
     await history.close();
     throw error;
@@ -74,6 +94,7 @@ export async function startExecutionServices({ config, client, informers, metric
   return {
     history,
     gateway,
+    policies,
     execution: {
       gatewayUrl,
       credentials,
@@ -87,6 +108,7 @@ export async function startExecutionServices({ config, client, informers, metric
     },
     async stop() {
       await gateway.stop();
+      policies.stop();
       await mcp.stop();
       await history.close();
     },

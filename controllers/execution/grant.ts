@@ -41,6 +41,7 @@ export async function grantIteration(credentials: IterationCredentials, record: 
     namespace: g.execution.metadata.namespace ?? "",
     execution: g.execution.metadata.name ?? "",
     uid,
+    agent: g.agent.name,
     iteration: g.iteration,
     model: g.agent.model,
     agentTools: g.agent.tools,

@@ -20,6 +20,8 @@ export interface ExecutionGrant {
   readonly namespace: string;
   readonly execution: string;
   readonly uid: string;
+  /** The Agent's name (the Cedar principal's parent); the execution's name stands in when absent. */
+  readonly agent?: string;
   readonly iteration: number;
   /** The agent's model alias (spec.runtime.model). */
   readonly model: string;

@@ -8,6 +8,7 @@ export { createModelResolver, selectModel, turnCost, type ModelResolver, type No
 export { kubeResolverSources } from "./kube-sources.ts";
 export { createGatewayMetrics, type GatewayMetrics } from "./metrics.ts";
 export { BUILTIN_TOOLS, decideToolCall } from "./tools.ts";
+export { authorizeToolCall, revisionLabel, type GatewayPolicies, type PolicyViolation } from "./policy-check.ts";
 export type { ToolSpec } from "./providers/types.ts";
 export { createGatewayJudge, type GatewayJudgeOptions, type JudgeUsage } from "./judge.ts";
 export { decodeToolName, encodeToolName, providerToolName, TOOL_NAME_PATTERN } from "./tool-names.ts";

@@ -8,6 +8,8 @@ export interface McpCallRequest {
   readonly seq: number;
   readonly name: string;
   readonly arguments: JsonValue;
+  /** The policy revision that allowed it (null without policies). */
+  readonly policyRevision?: string | null;
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
@@ -26,7 +28,7 @@ export async function runMcpToolCall(hub: McpHub | undefined, history: HistorySt
       : await hub.call(call.name, args, signal);
   await history.recordToolCall({
     executionUid: grant.uid, iteration: grant.iteration, seq: call.seq, toolName: call.name, arguments: call.arguments,
-    decision: "allow", resultSummary: result.ok ? asText(result.content) : null, error: result.ok ? null : result.error,
+    decision: "allow", policyRevision: call.policyRevision ?? null, resultSummary: result.ok ? asText(result.content) : null, error: result.ok ? null : result.error,
     durationMs: Math.round(performance.now() - started), startedAt, finishedAt: new Date(),
   });
   return result;

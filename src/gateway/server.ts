@@ -23,6 +23,7 @@ import type { ChatRequest, ChatResult, ProviderClient, ToolSpec } from "./provid
 import { toOpenAIBody, fromOpenAIRequest } from "./translate-openai.ts";
 import { turnCost, type ModelResolver, type ResolvedModel } from "./resolve.ts";
 import { decideToolCall } from "./tools.ts";
+import { authorizeToolCall, type GatewayPolicies, type PolicyViolation } from "./policy-check.ts";
 
 export interface GatewayOptions {
   readonly port: number;
@@ -40,6 +41,13 @@ export interface GatewayOptions {
   readonly warmupMs?: number;
   /** MCP servers' tools: listed in GET /v1/iteration by the agent's patterns, run here when called. */
   readonly mcp?: McpHub;
+  /**
+   * Cedar policies per namespace: every call the agent's spec.tools allow is then authorized
+   * (docs/policy.md). Absent: spec.tools alone decides.
+   */
+  readonly policies?: GatewayPolicies;
+  /** A call denied by policy (the operator publishes a ToolPolicyViolation Event); must not throw. */
+  readonly onViolation?: (violation: PolicyViolation) => void;
 }
 
 export interface Gateway {
@@ -119,7 +127,7 @@ function gatewayStatus(error: ProviderError): number {
   return s >= 400 && s < 500 && s !== 401 && s !== 403 && s !== 429 ? s : 502;
 }
 
-interface PendingCall { name: string; arguments: JsonValue; startedAt: Date }
+interface PendingCall { name: string; arguments: JsonValue; startedAt: Date; policyRevision: string | null }
 
 export async function startGateway(o: GatewayOptions): Promise<Gateway> {
   const metrics = o.metrics ?? createGatewayMetrics();
@@ -236,23 +244,36 @@ export async function startGateway(o: GatewayOptions): Promise<Gateway> {
 
   async function toolCall(grant: ExecutionGrant, body: unknown, res: ServerResponse): Promise<void> {
     const call = parse(ToolCallBody, body);
-    const decision = decideToolCall(call.name, grant.agentTools);
-    metrics.toolCalls.inc({ decision: decision.decision });
     const args = (call.arguments ?? null) as JsonValue;
+    const patterns = decideToolCall(call.name, grant.agentTools);
+    // spec.tools first (what the agent declared), then Cedar (what its namespace permits).
+    const checked = patterns.decision === "deny" || o.policies === undefined
+      ? { decision: patterns, policyRevision: null }
+      : authorizeToolCall(o.policies, grant, call.name, args, o.log);
+    const decision = checked.decision;
+    const policyRevision = checked.policyRevision;
+    metrics.toolCalls.inc({ decision: decision.decision });
     if (decision.decision === "deny") {
       await o.history.recordToolCall({
         executionUid: grant.uid, iteration: grant.iteration, seq: call.seq, toolName: call.name, arguments: args,
-        decision: "deny", error: decision.message, startedAt: new Date(), finishedAt: new Date(),
+        decision: "deny", policyRevision, error: decision.message, startedAt: new Date(), finishedAt: new Date(),
       });
+      if ("violation" in checked && checked.violation !== undefined) {
+        try {
+          o.onViolation?.({ ...checked.violation, seq: call.seq });
+        } catch (error) {
+          o.log.warn({ err: error }, "onViolation failed");
+        }
+      }
     } else if (parseMcpToolName(call.name) !== undefined) {
       // Run here, answered with the result: the pod never reaches an MCP server.
       const aborted = new AbortController();
       res.once("close", () => aborted.abort());
-      const result = await runMcpToolCall(o.mcp, o.history, grant, { seq: call.seq, name: call.name, arguments: args }, aborted.signal);
+      const result = await runMcpToolCall(o.mcp, o.history, grant, { seq: call.seq, name: call.name, arguments: args, policyRevision }, aborted.signal);
       send(res, 200, { ...decision, result });
       return;
     } else {
-      pending.set(`${grant.uid}/${grant.iteration}/${call.seq}`, { name: call.name, arguments: args, startedAt: new Date() });
+      pending.set(`${grant.uid}/${grant.iteration}/${call.seq}`, { name: call.name, arguments: args, startedAt: new Date(), policyRevision });
       // Bounded: a call whose result never comes (pod killed) is forgotten, oldest first.
       if (pending.size > MAX_PENDING_CALLS) pending.delete(pending.keys().next().value ?? "");
     }
@@ -266,7 +287,7 @@ export async function startGateway(o: GatewayOptions): Promise<Gateway> {
     const finishedAt = new Date();
     await o.history.recordToolCall({
       executionUid: grant.uid, iteration: grant.iteration, seq, toolName: call?.name ?? "(unknown)", arguments: call?.arguments ?? null,
-      decision: "allow", resultSummary: asText(result.content), error: result.ok ? null : (asText(result.error) ?? "failed"), durationMs: Math.round(result.durationMs),
+      decision: "allow", policyRevision: call?.policyRevision ?? null, resultSummary: asText(result.content), error: result.ok ? null : (asText(result.error) ?? "failed"), durationMs: Math.round(result.durationMs),
       startedAt: call?.startedAt ?? new Date(finishedAt.getTime() - result.durationMs), finishedAt,
     });
     pending.delete(key);
