@@ -1,7 +1,7 @@
 // Which tools an iteration may call, from the agent's spec.tools patterns: exact names
 // (`fs.read`), prefix wildcards (`fs.*`) and MCP servers (`mcp:github` covers every
 // `mcp:github.<tool>`). Nothing declared means no tools: an agent gets only what it asked for.
-// SEAL/Cedar (issue 5) narrows this further.
+// Cedar (policy-check.ts, docs/policy.md) narrows this further.
 import { createBuiltinRegistry } from "../agent-runtime/tools/index.ts";
 import type { ToolSpec } from "./providers/types.ts";
 
