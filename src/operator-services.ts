@@ -11,7 +11,7 @@ import type { ExecutionControllerOptions } from "../controllers/execution/index.
 import { API_VERSION } from "./api/index.ts";
 import type { OperatorConfig } from "./config/schema.ts";
 import {
-  createCredentialRegistry, createGatewayJudge, createGatewayMetrics, createModelResolver, kubeResolverSources, startGateway, type Gateway, type PolicyViolation,
+  createCredentialRegistry, createGatewayJudge, createGatewayMetrics, createModelResolver, kubeResolverSources, revisionLabel, startGateway, type Gateway, type PolicyViolation,
 } from "./gateway/index.ts";
 import { createMcpHub, mcpServersOf, type NodeConfigWithMcp } from "./gateway/mcp/index.ts";
 import { openHistory, type History } from "./history/index.ts";
@@ -100,6 +100,10 @@ export async function startExecutionServices({ config, client, informers, metric
       credentials,
       history: history.store,
       ...(config.agentCommand ? { command: config.agentCommand } : {}),
+      policyRevision: (namespace) => {
+        const current = policies.forNamespace(namespace).current();
+        return current === undefined ? undefined : revisionLabel({ revision: current.policySet.revision, commit: current.commit });
+      },
       judge: (namespace) => createGatewayJudge({
         resolver,
         judgeModelOf: (name) => Promise.resolve(modelOf(agents.get(`${namespace}/${name}`))),

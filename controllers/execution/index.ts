@@ -43,6 +43,8 @@ export interface ExecutionControllerOptions {
   /** The judge of an Execution's namespace (judge Agents are looked up there). Default: none (Semantic and MultiJudge validators fail with "no judge configured"). */
   readonly judge?: Judge | ((namespace: string) => Judge);
   readonly workers?: number;
+  /** The Cedar policy revision in force in a namespace, reported as status.policyRevision. Default: none. */
+  readonly policyRevision?: (namespace: string) => string | undefined;
 }
 
 export function executionController(options: ExecutionControllerOptions = {}): ControllerSpec {
@@ -70,6 +72,7 @@ export function executionController(options: ExecutionControllerOptions = {}): C
         judge: options.judge ?? noJudge,
         credentials: options.credentials ?? noCredentials,
         record: options.history ? historyRecord(options.history) : noRecord,
+        ...(options.policyRevision ? { policyRevision: options.policyRevision } : {}),
       });
     },
   };

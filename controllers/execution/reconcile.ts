@@ -5,6 +5,7 @@
  * change, Events on transitions).
  */
 import { isAlreadyExists } from "../../src/kube/errors.ts";
+import type { KubeObject } from "../../src/kube/types.ts";
 import { EXECUTIONS, PODS } from "../../src/kube/resources.ts";
 import { reportStatus } from "../../src/kube/status-report.ts";
 import type { ControllerDeps, Reconciler } from "../../src/runtime/types.ts";
@@ -18,7 +19,7 @@ import { Reason } from "./reasons.ts";
 import { EventType, type ExecutionRecord } from "./record.ts";
 import { readExecutionSpec } from "./spec.ts";
 import { executionStatus } from "./status.ts";
-import { isTerminal, readExecutionStatus } from "./status-view.ts";
+import { isTerminal, readExecutionStatus, type ExecutionPhase } from "./status-view.ts";
 import type { TokenIssuer } from "./token-secret.ts";
 import { validateIteration, type OutputSource } from "./validate.ts";
 
@@ -29,6 +30,8 @@ export interface ReconcileOptions {
   readonly judge: Judge | ((namespace: string) => Judge);
   readonly credentials: IterationCredentials;
   readonly record: ExecutionRecord;
+  /** The policy revision in force in a namespace (status.policyRevision); absent: not reported. */
+  readonly policyRevision?: (namespace: string) => string | undefined;
 }
 
 /** Requeue at least this late, so a decision that wants "now" is not a hot loop. */
@@ -87,10 +90,20 @@ export function executionReconciler(deps: ControllerDeps, caches: Caches, option
       }
       if (next.phase !== status.phase) await onPhaseChange(execution, status.phase, next);
       if (next.phase !== status.phase || action.kind === "createPod") extra = { ...extra, ...(await record.usageOf(execution)) };
-      await reportStatus(deps, EXECUTIONS, execution, executionStatus({ ...decision, status: { ...next, ...extra } }), now);
+      const desired = executionStatus({ ...decision, status: { ...next, ...extra } });
+      const policyRevision = policyRevisionFor(execution, namespace ?? "", next.phase);
+      await reportStatus(deps, EXECUTIONS, execution, policyRevision === undefined ? desired : { ...desired, fields: { ...desired.fields, policyRevision } }, now);
       return decision.requeueAfterMs === undefined ? {} : { requeueAfter: Math.max(decision.requeueAfterMs, MIN_REQUEUE_MS) };
     },
   };
+
+  /** The namespace's revision while the run is alive; once it has ended, the one last written. */
+  function policyRevisionFor(execution: KubeObject, namespace: string, phase: ExecutionPhase): string | undefined {
+    const written = (execution.status as { policyRevision?: unknown } | undefined)?.policyRevision;
+    const kept = typeof written === "string" ? written : undefined;
+    if (options.policyRevision === undefined) return kept;
+    return isTerminal(phase) && kept !== undefined ? kept : (options.policyRevision(namespace) ?? kept);
+  }
 
   /** The iteration's token stops working once its pod is done; the run's end is recorded once. */
   async function onPhaseChange(execution: ExecutionObject, from: string, next: NextStatus): Promise<void> {

@@ -25,6 +25,8 @@ let kube: KubeClient;
 let namespace: string;
 let running: RunningControllers;
 let scratch: string;
+/** What the controller reports as status.policyRevision in the test namespace. */
+let policyRevision = "rev-1@c0ffee";
 const recordPhases = phaseRecorder(() => kube);
 
 const time = () => new Date().toISOString().replace(/\.\d+Z$/, "Z");
@@ -60,7 +62,7 @@ describe.skipIf(!hasLocalNode())("Execution controller on the local node", () =>
     scratch = mkdtempSync(join(tmpdir(), "aegis-exec-"));
     // Plays the NodeConfig controller: aegis-local carries the agents' placement tag (kwok nodes do not).
     await kube.apply(NODES, { apiVersion: "v1", kind: "Node", metadata: { name: NODE, labels: { [`tag.aegis.dev/${TAG}`]: "true" } } }, { fieldManager: FIELD_MANAGER, force: true });
-    running = await startControllers([executionController({ command: ["sh", "-c", "$(TEST_SCRIPT)"], gatewayUrl: "http://127.0.0.1:1" })], undefined, { namespaces: [namespace] });
+    running = await startControllers([executionController({ command: ["sh", "-c", "$(TEST_SCRIPT)"], gatewayUrl: "http://127.0.0.1:1", policyRevision: (ns) => (ns === namespace ? policyRevision : undefined) })], undefined, { namespaces: [namespace] });
   });
 
   afterAll(async () => {
@@ -82,7 +84,7 @@ describe.skipIf(!hasLocalNode())("Execution controller on the local node", () =>
 
     await markReady("ok");
     const done = await waitForPhase(kube, namespace, "ok-run", "Succeeded");
-    expect(done.status).toMatchObject({ iterationDisplay: "1/1", reason: "ValidatorsPassed", score: 1 });
+    expect(done.status).toMatchObject({ iterationDisplay: "1/1", reason: "ValidatorsPassed", score: 1, policyRevision: "rev-1@c0ffee" });
     await eventually(() => expect(phases).toEqual(["Pending", "Running", "Validating", "Succeeded"]), { message: "phase sequence" });
     const pods = await podsOf("ok-run");
     expect(pods.map((p) => p.metadata.name)).toEqual(["ok-run-1"]);
@@ -106,6 +108,8 @@ describe.skipIf(!hasLocalNode())("Execution controller on the local node", () =>
   });
 
   it("never makes a second pod for an iteration, however often it is reconciled", async () => {
+    // A policy change after the run ended does not rewrite its revision.
+    policyRevision = "rev-2";
     for (let i = 0; i < 5; i++) {
       for (const name of ["ok-run", "refine-run"]) {
         await kube.jsonPatch(EXECUTIONS, namespace, name, [{ op: "add", path: "/metadata/annotations", value: { "test.aegis.dev/poke": String(i) } }]);
@@ -115,6 +119,7 @@ describe.skipIf(!hasLocalNode())("Execution controller on the local node", () =>
     expect((await podsOf("ok-run")).map((p) => p.metadata.name)).toEqual(["ok-run-1"]);
     expect((await podsOf("refine-run")).map((p) => p.metadata.name).sort()).toEqual(["refine-run-1", "refine-run-2"]);
     expect((await get("refine-run")).status?.phase).toBe("Succeeded");
+    expect((await get("ok-run")).status).toMatchObject({ policyRevision: "rev-1@c0ffee" });
   });
 
   it("cancels mid-run: the pod is deleted and the Execution ends Cancelled", async () => {

@@ -149,9 +149,13 @@ describe.skipIf(!hasLocalNode())("the execution loop end to end (operator proces
       expect(events.map((e) => e.reason).sort()).toEqual(["Refining", "Running", "Running", "ValidatorsPassed"]);
     }, { message: "the run's Events" });
     // The command read back what fs.write wrote on the workspace: both ran in the pod, allowed by the gateway.
-    const calls = await sql.query<{ tool_name: string; decision: string; result_summary: string | null; error: string | null }>(
-      "SELECT tool_name, decision, result_summary, error FROM tool_calls WHERE execution_uid = $1 AND iteration = 1 ORDER BY seq", [uid]);
+    const calls = await sql.query<{ tool_name: string; decision: string; result_summary: string | null; error: string | null; policy_revision: string | null }>(
+      "SELECT tool_name, decision, result_summary, error, policy_revision FROM tool_calls WHERE execution_uid = $1 AND iteration = 1 ORDER BY seq", [uid]);
     expect(calls.rows.map((r) => [r.tool_name, r.decision, r.error])).toEqual([["fs.write", "allow", null], ["cmd.run", "allow", null]]);
+    // Both were authorized by the default Cedar policies of manifests/base, whose revision the status shows.
+    const revision = (done.status as { policyRevision?: string }).policyRevision;
+    expect(revision).toMatch(/^[0-9a-f]{64}/);
+    expect(calls.rows.map((r) => r.policy_revision)).toEqual([revision, revision]);
     expect(calls.rows[1]?.result_summary).toContain("hello-from-fs-write");
     // The second iteration's prompt carried the first one's output and the validators' feedback.
     const second = model.requests({ model: MODEL }).map((r) => JSON.stringify(r.body)).find((b) => b.includes("# Feedback"));

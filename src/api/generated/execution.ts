@@ -120,6 +120,12 @@ export interface ExecutionStatus {
   reason?: string;
   /** Human-readable explanation of the final phase. */
   message?: string;
+  /**
+   * The Cedar policy revision in force for the run's namespace when the status was last written
+   * (kept once the run ends): the sha256 of the policy sources, with "@<git commit>" when the policy
+   * ConfigMaps carry aegis.dev/git-commit. Each tool call's own revision is in the history.
+   */
+  policyRevision?: string;
   /** When the first iteration started. */
   startTime?: string;
   /** When the run reached Succeeded, Failed or Cancelled. */

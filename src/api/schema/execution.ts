@@ -89,6 +89,9 @@ export const executionKind: KindDefinition = {
         maxLength: 128,
       }),
       message: string("Human-readable explanation of the final phase.", { maxLength: 4096 }),
+      policyRevision: string("The Cedar policy revision in force for the run's namespace when the status was last written (kept once the run ends): the sha256 of the policy sources, with \"@<git commit>\" when the policy ConfigMaps carry aegis.dev/git-commit. Each tool call's own revision is in the history.", {
+        maxLength: 512,
+      }),
       startTime: timestamp("When the first iteration started."),
       completionTime: timestamp("When the run reached Succeeded, Failed or Cancelled."),
     },
