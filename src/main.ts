@@ -16,6 +16,7 @@ import { createInformerFactory } from "./runtime/informer-factory.ts";
 import { Manager } from "./runtime/manager.ts";
 import { Metrics } from "./runtime/metrics.ts";
 import { startExecutionServices, type ExecutionServices } from "./operator-services.ts";
+import { startOperatorWebhooks } from "./operator-webhooks.ts";
 import { reconcileLogController } from "./runtime/reconcile-log-controller.ts";
 import { exitOnSignals } from "./runtime/signals.ts";
 import type { ControllerSpec } from "./runtime/types.ts";
@@ -63,6 +64,9 @@ async function main(): Promise<void> {
     services = await startExecutionServices({ config, client, informers, metrics, log });
     controllers = selectControllers(config, { execution: services.execution });
   }
+  // Every replica serves the admission webhooks (--webhook-addr), leader or not, holding Agents
+  // to the same per-namespace Cedar policies as the gateway.
+  const webhooks = await startOperatorWebhooks({ config, client, informers, log, ...(services ? { policies: services.policies } : {}) });
   const manager = new Manager({
     config,
     client,
@@ -78,6 +82,7 @@ async function main(): Promise<void> {
   exitOnSignals(async () => {
     await manager.stop();
     await services?.stop();
+    await webhooks?.stop();
   }, log);
 
   log.info({ controllers: controllers.map((c) => c.name), namespace: config.namespace, leaderElect: config.leaderElect }, "Starting manager");

@@ -6,6 +6,7 @@
 import { isDeepStrictEqual } from "node:util";
 import { GROUP, KIND_NAMES, type Kind } from "../src/api/index.ts";
 import { KIND_WEBHOOKS } from "./kinds/index.ts";
+import type { AdmissionPolicies } from "./kinds/kind.ts";
 import { allow, deny, parseReview, patched, type AdmissionRequest, type AdmissionResponse } from "./review.ts";
 
 export type Mode = "validate" | "mutate";
@@ -35,7 +36,12 @@ export function routeOf(path: string): { mode: Mode; kind: Kind } | undefined {
   return match && kind ? { mode: match[1] as Mode, kind } : undefined;
 }
 
-export function admit(mode: Mode, kind: Kind, body: unknown): Answer {
+export interface AdmitOptions {
+  /** The Cedar policies each namespace is held to; absent, no Cedar check. */
+  readonly policies?: AdmissionPolicies;
+}
+
+export function admit(mode: Mode, kind: Kind, body: unknown, options: AdmitOptions = {}): Answer {
   const parsed = parseReview(body);
   if (!parsed.ok) return { status: 400, body: { message: parsed.message } };
   const { request } = parsed;
@@ -46,6 +52,10 @@ export function admit(mode: Mode, kind: Kind, body: unknown): Answer {
   if ((request.operation !== "CREATE" && request.operation !== "UPDATE") || specUntouched(request)) return { status: 200, body: allow(uid) };
   const webhook = KIND_WEBHOOKS[kind];
   if (mode === "mutate") return { status: 200, body: patched(uid, webhook.defaults(request.object)) };
-  const violations = webhook.validate(request.object);
+  const violations = webhook.validate(request.object, {
+    ...(request.namespace !== undefined ? { namespace: request.namespace } : {}),
+    ...(request.name !== undefined && request.name !== "" ? { name: request.name } : {}),
+    ...(options.policies !== undefined ? { policies: options.policies } : {}),
+  });
   return { status: 200, body: violations.length === 0 ? allow(uid) : deny(uid, violations) };
 }

@@ -3,4 +3,5 @@ export { startWebhooks, serviceHosts, type WebhookOptions, type Webhooks } from 
 export {
   DEFAULT_CONFIGURATION_NAMES, renderWebhookConfigurations, webhookName, webhookPath, type ConfigurationNames, type RenderOptions,
 } from "./configurations.ts";
-export { admit, routeOf } from "./admission.ts";
+export { admit, routeOf, type AdmitOptions } from "./admission.ts";
+export type { AdmissionPolicies, PolicyDecider } from "./kinds/kind.ts";

@@ -7,7 +7,7 @@ import { createServer, type Server } from "node:https";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Logger } from "pino";
-import { admit, routeOf } from "./admission.ts";
+import { admit, routeOf, type AdmitOptions } from "./admission.ts";
 
 /** An AdmissionReview holds the object and the old object (each ≤ 1.5 MiB in etcd). */
 export const MAX_BODY_BYTES = 4 * 1024 * 1024;
@@ -26,6 +26,7 @@ export interface ListenOptions {
   readonly cert: string;
   readonly key: string;
   readonly log?: Pick<Logger, "warn">;
+  readonly policies?: AdmitOptions["policies"];
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {
@@ -54,7 +55,7 @@ function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
   });
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, log: ListenOptions["log"]): Promise<void> {
+async function handle(req: IncomingMessage, res: ServerResponse, { log, policies }: ListenOptions): Promise<void> {
   const path = (req.url ?? "/").split("?")[0] ?? "/";
   if (req.method === "GET" && path === "/healthz") return send(res, 200, { status: "ok" });
   const route = routeOf(path);
@@ -68,14 +69,14 @@ async function handle(req: IncomingMessage, res: ServerResponse, log: ListenOpti
   } catch {
     return send(res, 400, { message: "body is not JSON" });
   }
-  const answer = admit(route.mode, route.kind, json);
+  const answer = admit(route.mode, route.kind, json, policies !== undefined ? { policies } : {});
   if (answer.status !== 200) log?.warn({ path, status: answer.status }, "Rejected a malformed admission request");
   send(res, answer.status, answer.body);
 }
 
 export function listenWebhooks(options: ListenOptions): Promise<WebhookServer> {
   const server: Server = createServer({ cert: options.cert, key: options.key, minVersion: "TLSv1.2" }, (req, res) => {
-    handle(req, res, options.log).catch((err: unknown) => {
+    handle(req, res, options).catch((err: unknown) => {
       // The API server treats a 500 as a failed call: with failurePolicy Fail that denies.
       options.log?.warn({ err }, "Admission request failed");
       if (!res.headersSent) send(res, 500, { message: "internal error" });

@@ -8,6 +8,7 @@ import type { KubeClient } from "../src/kube/types.ts";
 import { injectCaBundle } from "./certs/inject.ts";
 import { ensureCertificates, type StoreOptions } from "./certs/store.ts";
 import { DEFAULT_CONFIGURATION_NAMES, SERVICE, type ConfigurationNames } from "./configurations.ts";
+import type { AdmissionPolicies } from "./kinds/kind.ts";
 import { listenWebhooks } from "./server.ts";
 
 const DAY_MS = 86_400_000;
@@ -32,6 +33,11 @@ export interface WebhookOptions {
   readonly refreshIntervalMs?: number;
   readonly now?: () => Date;
   readonly log?: Pick<Logger, "info" | "warn" | "error">;
+  /**
+   * The Cedar policies each namespace is held to at admission (a PolicyStore per namespace fits);
+   * absent, no Cedar check (the schema and controller checks still run).
+   */
+  readonly policies?: AdmissionPolicies;
 }
 
 export interface Webhooks {
@@ -63,7 +69,9 @@ export async function startWebhooks(options: WebhookOptions): Promise<Webhooks> 
   const log = options.log;
 
   let current = (await ensureCertificates(store)).certificates;
-  const server = await listenWebhooks({ host: options.host ?? "0.0.0.0", port: options.port ?? 9443, cert: current.tlsCert, key: current.tlsKey, log });
+  const server = await listenWebhooks({ host: options.host ?? "0.0.0.0", port: options.port ?? 9443, cert: current.tlsCert, key: current.tlsKey, log,
+    ...(options.policies !== undefined ? { policies: options.policies } : {}),
+  });
 
   const inject = async (bundle: string) => {
     const missing = await injectCaBundle(options.client, names, bundle);

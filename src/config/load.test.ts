@@ -25,6 +25,7 @@ describe("loadConfig", () => {
     });
     expect(Object.isFrozen(config)).toBe(true);
     expect(Object.isFrozen(config.metricsAddr)).toBe(true);
+    expect(Object.isFrozen(load(["--webhook-addr=:9443"]).webhookAddr)).toBe(true);
   });
 
   it.each([
@@ -40,6 +41,13 @@ describe("loadConfig", () => {
     { reason: "--identity wins over the pod name", argv: ["--identity", "me"], env: { POD_NAME: "aegis-7f9" }, want: { identity: "me" } },
     { reason: "a list of controllers", argv: ["--controllers", "agent, nodeconfig"], env: {}, want: { controllers: ["agent", "nodeconfig"] } },
     { reason: "the test-only reconcile log", argv: ["--reconcile-log-dir", "/tmp/x"], env: {}, want: { reconcileLogDir: "/tmp/x" } },
+    { reason: "the webhook server's address", argv: ["--webhook-addr=:9443"], env: {}, want: { webhookAddr: { host: "", port: 9443 } } },
+    {
+      reason: "the local webhook URL",
+      argv: ["--webhook-addr=127.0.0.1:40000"],
+      env: { AEGIS_WEBHOOK_URL: "https://127.0.0.1:40000" },
+      want: { webhookAddr: { host: "127.0.0.1", port: 40000 }, webhookUrl: "https://127.0.0.1:40000" },
+    },
     { reason: "the runtime registry as namespace/name", argv: [], env: { AEGIS_RUNTIME_REGISTRY: "platform/runtimes" }, want: { runtimeRegistry: { namespace: "platform", name: "runtimes" } } },
   ])("reads $reason", ({ argv, env, want }) => {
     expect(load(argv, env)).toMatchObject(want);
@@ -60,6 +68,9 @@ describe("loadConfig", () => {
     { reason: "a retry period too close to the renew deadline", argv: ["--renew-deadline=2s", "--retry-period=2s"], env: {}, want: /--retry-period.*renew deadline/ },
     { reason: "an empty controller list", argv: ["--controllers=,"], env: {}, want: /--controllers.*at least one/ },
     { reason: "a registry without a namespace", argv: ["--runtime-registry=runtimes"], env: {}, want: /--runtime-registry.*namespace\/name/ },
+    { reason: "a bad webhook address", argv: ["--webhook-addr=9443"], env: {}, want: /--webhook-addr \/ AEGIS_WEBHOOK_ADDR.*not host:port/ },
+    { reason: "a webhook URL that is not https", argv: ["--webhook-addr=:9443", "--webhook-url=http://127.0.0.1:9443"], env: {}, want: /--webhook-url.*https URL/ },
+    { reason: "a webhook URL without a webhook server", argv: ["--webhook-url=https://127.0.0.1:9443"], env: {}, want: /--webhook-url.*needs --webhook-addr/ },
     { reason: "a non-boolean", argv: [], env: { AEGIS_LEADER_ELECT: "maybe" }, want: /--leader-elect.*not true or false/ },
   ])("rejects $reason", ({ argv, env, want }) => {
     expect(problems(argv, env).join("\n")).toMatch(want);

@@ -32,6 +32,8 @@ export const SOURCES: Readonly<Record<Key, { readonly flag: string; readonly env
   gatewayAddr: { flag: "gateway-addr", env: ["AEGIS_GATEWAY_ADDR"] },
   gatewayUrl: { flag: "gateway-url", env: ["AEGIS_GATEWAY_URL"] },
   agentCommand: { flag: "agent-command", env: ["AEGIS_AGENT_COMMAND"] },
+  webhookAddr: { flag: "webhook-addr", env: ["AEGIS_WEBHOOK_ADDR"] },
+  webhookUrl: { flag: "webhook-url", env: ["AEGIS_WEBHOOK_URL"] },
 };
 
 const BY_FLAG = new Map(Object.entries(SOURCES).map(([key, s]) => [s.flag, key as Key]));
@@ -92,5 +94,6 @@ export function loadConfig(input: LoadInput): OperatorConfig {
     }
   }
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
-  return Object.freeze({ ...parsed.data, metricsAddr: Object.freeze(parsed.data.metricsAddr), healthAddr: Object.freeze(parsed.data.healthAddr), gatewayAddr: Object.freeze(parsed.data.gatewayAddr) });
+  return Object.freeze({ ...parsed.data, metricsAddr: Object.freeze(parsed.data.metricsAddr), healthAddr: Object.freeze(parsed.data.healthAddr), gatewayAddr: Object.freeze(parsed.data.gatewayAddr),
+    ...(parsed.data.webhookAddr ? { webhookAddr: Object.freeze(parsed.data.webhookAddr) } : {}) });
 }

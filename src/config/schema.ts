@@ -127,6 +127,17 @@ export const configSchema = z
      */
     agentCommand: z.string().trim().min(1).transform((text) => text.split(/\s+/)).optional(),
     /**
+     * Where the admission webhooks are served over HTTPS (e.g. :9443 in a cluster, behind the
+     * aegis-webhooks Service). Unset: no webhook server. Every replica serves them, not only the leader.
+     */
+    webhookAddr: address.optional(),
+    /**
+     * The base URL the API server calls the webhooks at, when it cannot use the Service (a local
+     * cluster reaching the operator on the host, e.g. https://127.0.0.1:9443). Set: the operator
+     * applies our webhook configurations with clientConfig.url at this base. Needs webhookAddr.
+     */
+    webhookUrl: z.url({ protocol: /^https$/, error: "must be an https URL" }).optional(),
+    /**
      * Test only: run the reconcile-log controller, which appends each reconcile of a ConfigMap
      * labelled aegis.dev/reconcile-log to <dir>/<namespace>_<name>.log (failover tests).
      */
@@ -141,6 +152,9 @@ export const configSchema = z
       }
       if (ok(c.retryPeriodMs, c.renewDeadlineMs) && c.retryPeriodMs * JITTER_FACTOR >= c.renewDeadlineMs) {
         ctx.addIssue({ code: "custom", path: ["retryPeriodMs"], message: `must be shorter than the renew deadline / ${JITTER_FACTOR} (jitter)` });
+      }
+      if (c.webhookUrl !== undefined && c.webhookAddr === undefined) {
+        ctx.addIssue({ code: "custom", path: ["webhookUrl"], message: "needs --webhook-addr: the URL must reach a webhook server this operator serves" });
       }
     },
     { when: () => true },

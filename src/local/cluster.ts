@@ -102,13 +102,15 @@ async function startLocalNode(cp: ControlPlane, kubectl: string): Promise<void> 
 export const OPERATOR_NAME = "aegis-operator";
 
 /**
- * The operator as its own process, as it runs in a cluster: leader election on, its health
- * and metrics on free loopback ports. Ready when /readyz answers 200 (informers synced).
+ * The operator as its own process, as it runs in a cluster: leader election on, its health,
+ * metrics, gateway and admission webhooks on free loopback ports. Ready when /readyz answers
+ * 200 (informers synced) and the API server calls its webhooks.
  */
-async function startOperator(cp: ControlPlane): Promise<void> {
+async function startOperator(cp: ControlPlane, kubectl: string): Promise<void> {
   const healthPort = await freePort();
   const metricsPort = await freePort();
   const gatewayPort = await freePort();
+  const webhookPort = await freePort();
   await cp.attach({
     name: OPERATOR_NAME,
     binary: process.execPath,
@@ -120,12 +122,34 @@ async function startOperator(cp: ControlPlane): Promise<void> {
       "--identity=aegis-operator-local",
       // The gateway on the loopback: iteration pods are processes of the local node here.
       `--gateway-addr=127.0.0.1:${gatewayPort}`,
+      // The admission webhooks on the loopback, registered by URL (the Service has no endpoints
+      // here): from now on aegis.dev writes are admitted only while the operator answers.
+      `--webhook-addr=127.0.0.1:${webhookPort}`,
+      `--webhook-url=https://127.0.0.1:${webhookPort}`,
       // The embedded PostgreSQL lives beside the cluster unless DATABASE_URL says otherwise.
       `--home=${cp.home}`,
     ],
     logPath: join(cp.home, "logs", `${OPERATOR_NAME}.log`),
-    ready: () => isHealthy(`http://127.0.0.1:${healthPort}/readyz`),
+    ready: async () => await isHealthy(`http://127.0.0.1:${healthPort}/readyz`) && await webhooksAnswer(cp, kubectl),
   });
+}
+
+/** An Agent only our validating webhook refuses (the CRD schema accepts any pattern string). */
+const PROBE_AGENT = JSON.stringify({
+  apiVersion: "aegis.dev/v1alpha1",
+  kind: "Agent",
+  metadata: { name: "aegis-webhook-probe", namespace: "default" },
+  spec: { runtime: { image: "example.com/probe:1" }, task: { instruction: "probe" }, execution: { validation: [{ type: "Regex", pattern: "(" }] } },
+});
+
+/**
+ * The API server calls this run's webhook server: a server-side dry run of a bad Agent is denied
+ * by it. It picks configurations up asynchronously, and one left by an earlier run points at a
+ * port nobody serves any more (every aegis.dev write fails closed until the new URL is in force).
+ */
+async function webhooksAnswer(cp: ControlPlane, kubectl: string): Promise<boolean> {
+  const result = await runKubectl(kubectl, cp.kubeconfig, ["create", "--dry-run=server", "-f", "-"], { input: PROBE_AGENT, timeoutMs: 10_000 });
+  return result.code !== 0 && result.stderr.includes("not a valid RE2 pattern");
 }
 
 export async function startLocalCluster(options: LocalClusterOptions): Promise<LocalCluster> {
@@ -138,7 +162,7 @@ export async function startLocalCluster(options: LocalClusterOptions): Promise<L
   try {
     await installBase(kubectl, controlPlane.kubeconfig);
     if (options.node !== false) await startLocalNode(controlPlane, kubectl);
-    if (options.operator !== false) await startOperator(controlPlane);
+    if (options.operator !== false) await startOperator(controlPlane, kubectl);
   } catch (err) {
     await controlPlane.stop();
     throw err;

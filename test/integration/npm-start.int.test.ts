@@ -7,7 +7,7 @@ import { chmod, mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { kubectlOrThrow } from "../../src/local/kubectl.ts";
+import { kubectlOrThrow, runKubectl } from "../../src/local/kubectl.ts";
 import { repoRoot } from "../../src/local/paths.ts";
 import { eventually } from "../helpers/eventually.ts";
 import { kubectlBinary } from "../helpers/cluster.ts";
@@ -51,8 +51,34 @@ describe("npm start", () => {
         const phase = await kubectlOrThrow(kubectlBinary(), kubeconfig, ["get", "execution", name, "-n", "default", "-o", "jsonpath={.status.phase}"]);
         expect(phase).toBe("Succeeded");
       }, { timeoutMs: 60_000, message: `${name} Succeeded` });
+      // Admission is fail-closed through the operator's webhooks: a bad Agent is denied, naming the field.
+      const badAgent = JSON.stringify({
+        apiVersion: "aegis.dev/v1alpha1", kind: "Agent", metadata: { name: "bad-pattern", namespace: "default" },
+        spec: { runtime: { image: "example.com/img:1" }, task: { instruction: "x" }, execution: { validation: [{ type: "Regex", pattern: "(unclosed" }] } },
+      });
+      const denied = await runKubectl(kubectlBinary(), kubeconfig, ["apply", "--server-side", "-f", "-"], { input: badAgent });
+      expect(denied.code).not.toBe(0);
+      expect(denied.stderr).toMatch(/spec\.execution\.validation\[0\]\.pattern: not a valid RE2 pattern/);
+      const configurations = await kubectlOrThrow(kubectlBinary(), kubeconfig, ["get", "validatingwebhookconfigurations", "-o", "name"]);
+      expect(configurations).toContain("aegis-validating-webhooks");
+
       const pods = (await readdir(join(home, "node", "pods"))).map((uid) => join(home, "node", "pods", uid, "volumes", "workspace", "hello.txt"));
       expect(pods.filter((file) => existsSync(file)).length).toBeGreaterThanOrEqual(2);
+
+      // Agents are held to their namespace's Cedar policies (labelled ConfigMaps), edits applying without a restart.
+      const forbid = JSON.stringify({
+        apiVersion: "v1", kind: "ConfigMap", metadata: { name: "no-shell", namespace: "default", labels: { "aegis.dev/policy": "true" } },
+        data: { "admission.cedar": '@id("no-shell")\nforbid (principal, action == Action::"agent:declareTool", resource == Tool::"cmd.run");' },
+      });
+      await kubectlOrThrow(kubectlBinary(), kubeconfig, ["apply", "-f", "-"], forbid);
+      const shellAgent = JSON.stringify({
+        apiVersion: "aegis.dev/v1alpha1", kind: "Agent", metadata: { name: "shell", namespace: "default" },
+        spec: { runtime: { image: "example.com/img:1" }, task: { instruction: "x" }, tools: ["fs.read", "cmd.run"] },
+      });
+      await eventually(async () => {
+        const refused = await runKubectl(kubectlBinary(), kubeconfig, ["create", "--dry-run=server", "-f", "-"], { input: shellAgent });
+        expect(refused.stderr).toContain("spec.tools[1]: denied by policy default/no-shell/admission.cedar:no-shell");
+      }, { timeoutMs: 20_000, message: "the namespace's forbid denies the Agent" });
 
       child.kill("SIGINT");
       expect(await exited).toBe(0);

@@ -2,6 +2,8 @@
 // port, its configurations use url clientConfig and are scoped by namespace and object labels
 // to this file's namespace, so test files running in parallel never reach them.
 import { randomBytes } from "node:crypto";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { connect } from "node:tls";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
@@ -9,6 +11,7 @@ import { isKubeApiError } from "../../src/kube/errors.ts";
 import { createKubeClient } from "../../src/kube/client.ts";
 import { AGENTS, NAMESPACES, SECRETS } from "../../src/kube/resources.ts";
 import type { KubeClient, KubeObject } from "../../src/kube/types.ts";
+import { PolicyStore } from "../../src/policy/store.ts";
 import { MUTATING_WEBHOOKS, VALIDATING_WEBHOOKS } from "../../webhooks/configurations.ts";
 import { renderWebhookConfigurations, startWebhooks, type Webhooks } from "../../webhooks/index.ts";
 import { validAgent, variant, type Manifest } from "../fixtures/aegis.ts";
@@ -22,7 +25,22 @@ const BAD_PATTERN_MESSAGE = /admission webhook "agents\.validate\.aegis\.dev" de
 
 let kube: KubeClient;
 let namespace: string;
+/** Held to examples/policies (plus one forbid); every other namespace to a permit-all set. */
+let cedarNamespace: string;
 let webhooks: Webhooks | undefined;
+
+function policyStores() {
+  const dir = join(import.meta.dirname, "..", "..", "examples", "policies");
+  const team = new PolicyStore();
+  const result = team.update([
+    ...readdirSync(dir).filter((f) => f.endsWith(".cedar")).map((f) => ({ name: f, text: readFileSync(join(dir, f), "utf8") })),
+    { name: "team.cedar", text: '@id("no-shell")\nforbid (principal, action == Action::"agent:declareTool", resource == Tool::"cmd.run");' },
+  ]);
+  const open = new PolicyStore();
+  open.update([{ name: "open.cedar", text: "permit (principal, action, resource);" }]);
+  if (!result.ok) throw new Error(`example policies: ${JSON.stringify(result.errors)}`);
+  return { forNamespace: (ns: string) => (ns === cedarNamespace ? team : open) };
+}
 
 function agent(name: string, validation: Record<string, unknown>[]): Manifest {
   return variant(validAgent(), (m) => {
@@ -65,9 +83,12 @@ describe("admission webhooks", () => {
   beforeAll(async () => {
     kube = createKubeClient(kubeConfig());
     namespace = await createNamespace("webhooks");
-    await kube.jsonPatch(NAMESPACES, undefined, namespace, [{ op: "add", path: "/metadata/labels/test.aegis.dev~1webhooks", value: suffix }]);
+    cedarNamespace = await createNamespace("webhooks-cedar");
+    for (const ns of [namespace, cedarNamespace]) {
+      await kube.jsonPatch(NAMESPACES, undefined, ns, [{ op: "add", path: "/metadata/labels/test.aegis.dev~1webhooks", value: suffix }]);
+    }
     webhooks = await startWebhooks({
-      client: kube, namespace, host: "127.0.0.1", port: 0, hosts: ["127.0.0.1"], configurations: NAMES,
+      client: kube, namespace, host: "127.0.0.1", port: 0, hosts: ["127.0.0.1"], configurations: NAMES, policies: policyStores(),
     });
     // Registered without a caBundle: the refresh below injects it, as the operator does at start.
     const configs = renderWebhookConfigurations({
@@ -86,6 +107,7 @@ describe("admission webhooks", () => {
     await kube.delete(VALIDATING_WEBHOOKS, undefined, NAMES.validating);
     await kube.delete(MUTATING_WEBHOOKS, undefined, NAMES.mutating);
     await deleteNamespace(namespace);
+    await deleteNamespace(cedarNamespace);
   });
 
   it("keeps the certificates in a Secret and injects its CA bundle into both configurations", async () => {
@@ -114,6 +136,24 @@ describe("admission webhooks", () => {
       { type: "ExitCode", minScore: 1, minConfidence: 0 },
       { type: "Regex", pattern: "(?m)^ok$", minScore: 0.5, minConfidence: 0 },
     ]);
+  });
+
+  it("denies what the namespace's Cedar policies do not permit, naming the field and the policy", async () => {
+    const cedarAgent = (name: string, spec: Record<string, unknown>) => variant(validAgent(), (m) => {
+      m.metadata = { name, namespace: cedarNamespace, labels: SCOPE } as Manifest["metadata"];
+      Object.assign(m.spec as Record<string, unknown>, { runtime: { image: "ghcr.io/acme/agent-python:3.12" }, ...spec });
+    });
+    const pypiOnly = { security: { network: { mode: "Deny", allowlist: ["pypi.org"] } } };
+    const applied = await kubectl(["apply", "--server-side", "-f", "-"], { input: stringify(cedarAgent("shell", { ...pypiOnly, tools: ["fs.read", "cmd.run"] })) });
+    expect(applied.code).not.toBe(0);
+    expect(applied.stderr).toContain("spec.tools[1]: denied by policy team.cedar:no-shell");
+    const err = await create(cedarAgent("open-egress", {})).then(() => undefined, (e: unknown) => e);
+    expect(isKubeApiError(err) && err.message).toMatch(/denied the request: spec\.security\.network\.mode: no policy permits it/);
+    await expect(create(cedarAgent("within", { ...pypiOnly, tools: ["fs.read"] }))).resolves.toBeDefined();
+    // The same Agent in a namespace whose policies permit everything.
+    await expect(create(variant(cedarAgent("elsewhere", { tools: ["cmd.run"] }), (m) => {
+      m.metadata = { name: "elsewhere", namespace, labels: SCOPE } as Manifest["metadata"];
+    }))).resolves.toBeDefined();
   });
 
   it("leaves objects outside its scope alone", async () => {

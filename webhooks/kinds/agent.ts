@@ -2,14 +2,19 @@
  * Agent: the controller's own Accepted rules (controllers/agent: spec reading and the acceptance
  * chain, run with nothing observed, so only the spec-alone checks can fail), then the validator
  * checks CEL cannot make. References (image, model, volumes, tools, tags) stay Ready's business:
- * they may legitimately be created after the Agent.
+ * they may legitimately be created after the Agent. With policies, the Cedar admission checks
+ * (src/policy/admission.ts): the tools, image, egress, volumes, paths and budgets the namespace
+ * permits.
  */
 import { DEFAULT_REGISTRY } from "../../controllers/agent/registry.ts";
 import { ConditionType, Reason } from "../../controllers/agent/reasons.ts";
 import { readAgentSpec } from "../../controllers/agent/spec.ts";
+import type { AgentSpec } from "../../src/api/index.ts";
+import { agentAdmissionChecks } from "../../src/policy/admission.ts";
 import { agentStatus, type Observed } from "../../controllers/agent/status.ts";
 import type { Violation } from "../review.ts";
-import { readingViolation, specOf, type KindWebhook } from "./kind.ts";
+import { readingViolation, specOf, type KindWebhook, type ValidateContext } from "./kind.ts";
+import { policyViolations } from "./policy.ts";
 import { thresholdDefaults, validatorViolations } from "./validators.ts";
 
 const NOTHING_OBSERVED: Observed = { registryRef: DEFAULT_REGISTRY, registry: undefined, nodeConfigs: [], volumes: new Set() };
@@ -30,8 +35,14 @@ const executionOf = (spec: unknown): Record<string, unknown> => {
   return typeof execution === "object" && execution !== null ? execution as Record<string, unknown> : {};
 };
 
+const nameOf = (object: unknown, context: ValidateContext | undefined): string => {
+  const metadata = (object as { metadata?: { name?: unknown; generateName?: unknown } }).metadata;
+  const name = context?.name ?? metadata?.name ?? metadata?.generateName;
+  return typeof name === "string" ? name : "";
+};
+
 export const agentWebhook: KindWebhook = {
-  validate(object) {
+  validate(object, context) {
     const spec = specOf(object);
     const rejected = acceptance(spec);
     if (rejected) return [rejected];
@@ -39,6 +50,10 @@ export const agentWebhook: KindWebhook = {
     return [
       ...validatorViolations(execution.validation, "spec.execution.validation"),
       ...validatorViolations(execution.toolValidation, "spec.execution.toolValidation"),
+      // The spec read as the controller reads it; its shape is the CRD's (the API server checked it).
+      ...policyViolations(() => agentAdmissionChecks({
+        namespace: context?.namespace ?? "", name: nameOf(object, context), spec: spec as AgentSpec,
+      }), context),
     ];
   },
   defaults(object) {

@@ -1,9 +1,27 @@
-/** What each kind's webhook does: pure functions of the admitted object. */
+/** What each kind's webhook does: pure functions of the admitted object (and the policies in force). */
+import type { AuthorizationRequest, AuthorizeOptions, Decision } from "../../src/policy/authorize.ts";
 import type { JsonPatch, Violation } from "../review.ts";
+
+/** What decides one Cedar request: a PolicyStore (src/policy/store.ts) fits. */
+export interface PolicyDecider {
+  authorize(request: AuthorizationRequest, options?: AuthorizeOptions): Decision;
+}
+
+/** The policies in force for each namespace (cluster-wide and the namespace's own). */
+export interface AdmissionPolicies {
+  forNamespace(namespace: string): PolicyDecider;
+}
+
+/** Where the object is admitted, and the Cedar policies to check it against (none: no Cedar check). */
+export interface ValidateContext {
+  readonly namespace?: string;
+  readonly name?: string;
+  readonly policies?: AdmissionPolicies;
+}
 
 export interface KindWebhook {
   /** What is wrong with the object (empty: admit). */
-  validate(object: unknown): Violation[];
+  validate(object: unknown, context?: ValidateContext): Violation[];
   /** A JSON patch with the documented defaults the CRD schema cannot apply (empty: none). */
   defaults(object: unknown): JsonPatch;
 }
