@@ -34,6 +34,15 @@ export const crdDir = (): string => join(repoRoot(), "crds");
 export const baseDir = (): string => join(repoRoot(), "manifests", "base");
 
 const WEBHOOK_CONFIGURATION_KINDS = new Set(["ValidatingWebhookConfiguration", "MutatingWebhookConfiguration"]);
+const OPERATOR_WORKLOAD_KINDS = new Set(["Deployment", "PodDisruptionBudget"]);
+
+function withoutKinds(rendered: string, kinds: ReadonlySet<string>): string {
+  return parseAllDocuments(rendered)
+    .map((doc) => doc.toJS() as { kind?: string } | null)
+    .filter((obj) => obj !== null && !kinds.has(obj.kind ?? ""))
+    .map((obj) => stringify(obj))
+    .join("---\n");
+}
 
 /**
  * Drops the admission webhook configurations from rendered manifests. They point at the
@@ -42,11 +51,16 @@ const WEBHOOK_CONFIGURATION_KINDS = new Set(["ValidatingWebhookConfiguration", "
  * Local clusters register url-based configurations instead (webhooks/configurations.ts).
  */
 export function withoutWebhookConfigurations(rendered: string): string {
-  return parseAllDocuments(rendered)
-    .map((doc) => doc.toJS() as { kind?: string } | null)
-    .filter((obj) => obj !== null && !WEBHOOK_CONFIGURATION_KINDS.has(obj.kind ?? ""))
-    .map((obj) => stringify(obj))
-    .join("---\n");
+  return withoutKinds(rendered, WEBHOOK_CONFIGURATION_KINDS);
+}
+
+/**
+ * Drops the operator's Deployment and PodDisruptionBudget from rendered manifests: locally the
+ * operator runs as a host process (startOperator), and the local node would otherwise try to run
+ * the operator image as a pod.
+ */
+export function withoutOperatorWorkload(rendered: string): string {
+  return withoutKinds(rendered, OPERATOR_WORKLOAD_KINDS);
 }
 
 /**
@@ -57,7 +71,7 @@ async function applyKustomization(kubectl: string, kubeconfig: string, dir: stri
   const rendered = await kubectlOrThrow(kubectl, kubeconfig, ["kustomize", dir]);
   const applied = await kubectlOrThrow(kubectl, kubeconfig, [
     "apply", "--server-side", "--force-conflicts", "--field-manager=aegis-install", "-f", "-", "-o", "name",
-  ], withoutWebhookConfigurations(rendered));
+  ], withoutOperatorWorkload(withoutWebhookConfigurations(rendered)));
   const crds = applied.split("\n").map((line) => line.trim()).filter((line) => line.startsWith("customresourcedefinition"));
   await kubectlOrThrow(kubectl, kubeconfig, ["wait", "--for=condition=Established", "--timeout=60s", ...crds]);
 }
