@@ -14,6 +14,9 @@ import {
   createCredentialRegistry, createGatewayJudge, createGatewayMetrics, createModelResolver, kubeResolverSources, revisionLabel, startGateway, type Gateway, type PolicyViolation,
 } from "./gateway/index.ts";
 import { createMcpHub, mcpServersOf, type NodeConfigWithMcp } from "./gateway/mcp/index.ts";
+import { createGatewaySeal, SEAL_AUDIENCE, type SealSigningKey } from "./gateway/seal.ts";
+import { kubePodFacts, kubeTokenReview, loadSigningKey } from "./gateway/seal-kube.ts";
+import { generateKeyPair } from "./seal/keys.ts";
 import { openHistory, type History } from "./history/index.ts";
 import { createEventRecorder } from "./kube/events.ts";
 import { AGENTS, CONFIGMAPS, NODECONFIGS } from "./kube/resources.ts";
@@ -56,6 +59,21 @@ export function recordViolation(events: EventRecorder, v: PolicyViolation): Prom
   );
 }
 
+/**
+ * SEAL's token signing key from its Secret in the operator's namespace; when that cannot be read
+ * or created (no such namespace, no RBAC), a key of this process only, with a warning: pods then
+ * re-attest after a restart (their tokens no longer verify).
+ */
+async function sealSigningKey(client: KubeClient, namespace: string, log: Logger): Promise<SealSigningKey> {
+  try {
+    return await loadSigningKey(client, namespace);
+  } catch (error) {
+    log.warn({ err: error, namespace }, "SEAL signing key not kept in a Secret; using a key of this process");
+    const pair = generateKeyPair();
+    return { kid: "gw-local", ...pair };
+  }
+}
+
 export interface ServicesInput {
   readonly config: OperatorConfig;
   readonly client: KubeClient;
@@ -76,12 +94,16 @@ export async function startExecutionServices({ config, client, informers, metric
   // Policies in labelled ConfigMaps: read from the shared informer, so edits apply without a restart.
   const policies = createConfigMapPolicies({ configMaps: informers.informer(CONFIGMAPS), operatorNamespace: config.namespace, log: log.child({ component: "policy" }) });
   const events = createEventRecorder(client, { reportingController: "aegis.dev/gateway", reportingInstance: config.identity, log });
+  const seal = createGatewaySeal(
+    { signingKey: await sealSigningKey(client, config.namespace, log), tokenReview: kubeTokenReview(client), podOf: kubePodFacts(client) },
+    (uid, iteration) => credentials.grantOf(uid, iteration),
+  );
   let gateway: Gateway;
   try {
     gateway = await startGateway({
       port: config.gatewayAddr.port, host: config.gatewayAddr.host === "" ? "0.0.0.0" : config.gatewayAddr.host,
       history: history.store, resolver, credentials, log: log.child({ component: "gateway" }), metrics: createGatewayMetrics(metrics.registry), mcp,
-      policies, onViolation: (v) => void recordViolation(events, v),
+      policies, onViolation: (v) => void recordViolation(events, v), seal,
     });
   } catch (error) {
     policies.stop();
@@ -97,6 +119,7 @@ export async function startExecutionServices({ config, client, informers, metric
     policies,
     execution: {
       gatewayUrl,
+      sealAudience: SEAL_AUDIENCE,
       credentials,
       history: history.store,
       ...(config.agentCommand ? { command: config.agentCommand } : {}),

@@ -56,4 +56,16 @@ describe("iterationPod", () => {
     expect(bare.spec.nodeSelector).toBeUndefined();
     expect(bare.spec.containers[0]?.resources).toEqual({ limits: { cpu: "1", memory: "512Mi" } });
   });
+  it("SEAL: mounts a projected service-account token for the gateway's audience read-only, names it in AEGIS_SA_TOKEN_FILE, automounts nothing", () => {
+    expect(pod.spec.volumes).toHaveLength(2);
+    expect(env.some((e) => e.name === "AEGIS_SA_TOKEN_FILE")).toBe(false);
+    const sealed = iterationPod(execution, agent, 2, { ...options, sealAudience: "aegis-gateway" }) as unknown as Pod;
+    expect(sealed.spec.automountServiceAccountToken).toBe(false);
+    expect(sealed.spec.volumes).toContainEqual({
+      name: "aegis-seal-token", projected: { sources: [{ serviceAccountToken: { audience: "aegis-gateway", expirationSeconds: 600, path: "token" } }] },
+    });
+    const c = sealed.spec.containers[0] ?? {};
+    expect(c.volumeMounts).toContainEqual({ name: "aegis-seal-token", mountPath: "/var/run/secrets/aegis.dev/seal", readOnly: true });
+    expect(c.env).toContainEqual({ name: "AEGIS_SA_TOKEN_FILE", value: "/var/run/secrets/aegis.dev/seal/token" });
+  });
 });

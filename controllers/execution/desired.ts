@@ -21,6 +21,11 @@ export const DEFAULT_MAX_TOOL_ROUNDS = 50;
 /** The non-root user iterations run as (the distroless "nonroot" uid). */
 export const RUN_AS_USER = 65532;
 export const DEFAULT_RESOURCES = { limits: { cpu: "1", memory: "512Mi" } };
+/** SEAL: where the projected service-account token is mounted (AEGIS_SA_TOKEN_FILE). */
+export const SEAL_TOKEN_VOLUME = "aegis-seal-token";
+export const SEAL_TOKEN_DIR = "/var/run/secrets/aegis.dev/seal";
+/** The shortest lifetime the API server grants a projected token; the node refreshes it. */
+export const SEAL_TOKEN_SECONDS = 600;
 
 export interface PodOptions {
   /** AEGIS_GATEWAY_URL, e.g. http://127.0.0.1:8081. */
@@ -32,6 +37,11 @@ export interface PodOptions {
   readonly args?: readonly string[];
   readonly workspacePath?: string;
   readonly maxToolRounds?: number;
+  /**
+   * SEAL (docs/seal.md): a projected service-account token for this audience, mounted read-only,
+   * its path in AEGIS_SA_TOKEN_FILE; the pod attests with it. The default token stays unmounted.
+   */
+  readonly sealAudience?: string;
 }
 
 const labelValue = (value: string): string => bounded(value, 63);
@@ -50,7 +60,12 @@ export function iterationPod(execution: Owner, agent: AgentView, iteration: numb
     { name: "AEGIS_WORKSPACE", value: workspace },
     { name: "AEGIS_MAX_TOOL_ROUNDS", value: String(options.maxToolRounds ?? DEFAULT_MAX_TOOL_ROUNDS) },
     { name: "AEGIS_ITERATION_TIMEOUT", value: String(Math.max(1, Math.ceil(agent.iterationTimeoutMs / 1000))) },
+    ...(options.sealAudience ? [{ name: "AEGIS_SA_TOKEN_FILE", value: `${SEAL_TOKEN_DIR}/token` }] : []),
   ];
+  const sealMounts = options.sealAudience ? [{ name: SEAL_TOKEN_VOLUME, mountPath: SEAL_TOKEN_DIR, readOnly: true }] : [];
+  const sealVolumes = options.sealAudience
+    ? [{ name: SEAL_TOKEN_VOLUME, projected: { sources: [{ serviceAccountToken: { audience: options.sealAudience, expirationSeconds: SEAL_TOKEN_SECONDS, path: "token" } }] } }]
+    : [];
   const container: Record<string, unknown> = {
     name: CONTAINER_NAME,
     image: agent.image ?? "",
@@ -59,7 +74,7 @@ export function iterationPod(execution: Owner, agent: AgentView, iteration: numb
     ...(options.args ? { args: [...options.args] } : {}),
     env,
     resources: agent.resources ?? DEFAULT_RESOURCES,
-    volumeMounts: [{ name: "workspace", mountPath: workspace }, { name: "tmp", mountPath: "/tmp" }],
+    volumeMounts: [{ name: "workspace", mountPath: workspace }, { name: "tmp", mountPath: "/tmp" }, ...sealMounts],
     terminationMessagePolicy: "FallbackToLogsOnError",
     securityContext: {
       runAsNonRoot: true,
@@ -93,7 +108,7 @@ export function iterationPod(execution: Owner, agent: AgentView, iteration: numb
         seccompProfile: { type: "RuntimeDefault" },
       },
       containers: [container],
-      volumes: [{ name: "workspace", emptyDir: {} }, { name: "tmp", emptyDir: {} }],
+      volumes: [{ name: "workspace", emptyDir: {} }, { name: "tmp", emptyDir: {} }, ...sealVolumes],
     },
   };
 }

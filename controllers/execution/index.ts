@@ -32,6 +32,8 @@ export interface ExecutionControllerOptions {
   readonly args?: readonly string[];
   readonly workspacePath?: string;
   readonly maxToolRounds?: number;
+  /** SEAL: pods get a projected service-account token for this audience (docs/seal.md). Default: none. */
+  readonly sealAudience?: string;
   /** Default: a Secret `<execution>-token` with a random token. */
   readonly tokens?: TokenIssuer;
   /** Default: the IterationOutput event in `history`, else the pod's termination message. */
@@ -66,6 +68,7 @@ export function executionController(options: ExecutionControllerOptions = {}): C
           ...(options.args ? { args: options.args } : {}),
           ...(options.workspacePath ? { workspacePath: options.workspacePath } : {}),
           ...(options.maxToolRounds ? { maxToolRounds: options.maxToolRounds } : {}),
+          ...(options.sealAudience ? { sealAudience: options.sealAudience } : {}),
         },
         tokens: options.tokens ?? secretTokenIssuer(deps.client),
         outputs: options.outputs ?? (options.history ? historyOutputSource(options.history) : terminationMessageSource),

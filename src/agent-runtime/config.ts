@@ -25,6 +25,8 @@ const schema = z.object({
   AEGIS_GATEWAY_RETRY_WINDOW: positiveInt(60),
   /** Set by the local node: the directory standing in for `/` (its mount paths are links there). */
   AEGIS_POD_ROOT: z.string().refine((p) => p.startsWith("/"), "must be an absolute path").optional(),
+  /** SEAL: the projected service-account token the pod attests with; unset: no SEAL (plain bodies). */
+  AEGIS_SA_TOKEN_FILE: z.string().refine((p) => p.startsWith("/"), "must be an absolute path").optional(),
   /** pino level of the JSON logs on stderr. */
   AEGIS_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace"]).default("info"),
 });
@@ -40,6 +42,8 @@ export interface RuntimeConfig {
   readonly iterationTimeoutMs: number;
   readonly gatewayRetryWindowMs: number;
   readonly logLevel: string;
+  /** SEAL's service-account token file (under the pod root on the local node), when set. */
+  readonly saTokenFile?: string;
 }
 
 export type ConfigResult = { ok: true; config: RuntimeConfig } | { ok: false; problems: string[] };
@@ -67,6 +71,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       iterationTimeoutMs: e.AEGIS_ITERATION_TIMEOUT * 1000,
       gatewayRetryWindowMs: e.AEGIS_GATEWAY_RETRY_WINDOW * 1000,
       logLevel: e.AEGIS_LOG_LEVEL,
+      ...(e.AEGIS_SA_TOKEN_FILE === undefined ? {} : { saTokenFile: e.AEGIS_POD_ROOT === undefined ? e.AEGIS_SA_TOKEN_FILE : join(e.AEGIS_POD_ROOT, e.AEGIS_SA_TOKEN_FILE) }),
     }),
   };
 }

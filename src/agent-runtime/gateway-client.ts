@@ -3,6 +3,9 @@
 // errors and 503 (an operator restarting re-learns running iterations' tokens) are retried with
 // capped backoff for up to a window (default 60 s). Other HTTP errors are never retried here: the
 // gateway retries providers itself, and every gateway write is idempotent.
+import { readFile } from "node:fs/promises";
+import { exportPublicJwk, generateKeyPair } from "../seal/keys.ts";
+import { encodeEnvelope, signEnvelope } from "../seal/sign.ts";
 import type { ChatRequest } from "./chat-wire.ts";
 import { GatewayError, isConnectionError } from "./gateway-errors.ts";
 import { iterationSchema, type IterationInfo } from "./iteration.ts";
@@ -26,7 +29,21 @@ export interface GatewayClient {
   askToolCall(call: { seq: number; name: string; arguments: Record<string, unknown> }, signal: AbortSignal): Promise<ToolDecision>;
   reportToolResult(seq: number, report: ToolCallReport, signal: AbortSignal): Promise<void>;
   postOutput(output: { output: string; exitCode?: number }, signal: AbortSignal): Promise<void>;
+  /** SEAL: attests now (main calls it at start); signed calls attest on first use anyway. */
+  attest?(signal: AbortSignal): Promise<void>;
 }
+
+export interface SealClientOptions {
+  /** The projected service-account token the pod attests with (read at each attestation). */
+  saTokenFile: string;
+  /** Epoch milliseconds (tests). */
+  clock?: () => number;
+}
+
+/** Refusals after which one new attestation may help: the token expired, or the gateway's key changed (a restart without its Secret). */
+const REATTEST = new Set(["TokenExpired", "UnknownKey", "BadTokenSignature"]);
+/** The execution-loop writes that travel as SEAL envelopes. */
+const signedPath = (path: string): boolean => path === "/v1/tool-calls" || path === "/v1/output" || /^\/v1\/tool-calls\/\d+\/result$/.test(path);
 
 export interface GatewayClientOptions {
   baseUrl: string;
@@ -41,6 +58,8 @@ export interface GatewayClientOptions {
   retryDelayMs?: number;
   /** How long connection errors and 503s are retried from a call's first attempt (default 60 s). */
   retryWindowMs?: number;
+  /** SEAL (docs/seal.md): the key pair is generated here and never leaves the process. Absent: plain bodies. */
+  seal?: SealClientOptions;
 }
 
 export function createGatewayClient(options: GatewayClientOptions): GatewayClient {
@@ -49,14 +68,48 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
   const toolCallTimeoutMs = options.toolCallTimeoutMs ?? 600_000;
   const retryDelayMs = options.retryDelayMs ?? 250;
   const retryWindowMs = options.retryWindowMs ?? 60_000;
+  const seal = options.seal;
+  const keys = seal === undefined ? undefined : generateKeyPair();
+  let securityToken: Promise<string> | undefined;
+
+  async function attestation(signal: AbortSignal): Promise<string> {
+    const serviceAccountToken = (await readFile(seal!.saTokenFile, "utf8")).trim();
+    const answer = (await call("POST", "/v1/seal/attest", { serviceAccountToken, publicKey: exportPublicJwk(keys!.publicKey) }, signal)) as { token?: unknown } | undefined;
+    if (typeof answer?.token !== "string") throw new GatewayError("InvalidResponse", "POST /v1/seal/attest", "no token in the answer");
+    return answer.token;
+  }
+
+  function tokenFor(signal: AbortSignal): Promise<string> {
+    securityToken ??= attestation(signal).catch((error: unknown) => {
+      securityToken = undefined;
+      throw error;
+    });
+    return securityToken;
+  }
+
+  /** The request body: JSON, or (SEAL) an envelope signed for this route, fresh per attempt. */
+  async function encode(name: string, path: string, body: unknown, signal: AbortSignal): Promise<string | undefined> {
+    if (body === undefined) return undefined;
+    if (keys === undefined || !signedPath(path)) return JSON.stringify(body);
+    const token = await tokenFor(signal);
+    // Through JSON first: undefined members vanish, as they would on the wire.
+    const payload = JSON.parse(JSON.stringify(body)) as unknown;
+    return encodeEnvelope(signEnvelope(payload, { route: name, token, privateKey: keys.privateKey, clock: seal?.clock ?? Date.now }));
+  }
 
   async function call(method: string, path: string, body: unknown, signal: AbortSignal, ms = timeoutMs): Promise<unknown> {
     const name = `${method} ${path}`;
     const started = Date.now();
+    let reattested = false;
     for (let attempt = 1; ; attempt++) {
       try {
-        return await once(name, method, path, body, signal, ms);
+        return await once(name, method, path, await encode(name, path, body, signal), signal, ms);
       } catch (error) {
+        if (error instanceof GatewayError && error.sealCode !== undefined && REATTEST.has(error.sealCode) && !reattested && signedPath(path)) {
+          reattested = true;
+          securityToken = undefined;
+          continue;
+        }
         const delay = retryDelay(error, attempt, retryDelayMs);
         if (delay === undefined || Date.now() + delay - started > retryWindowMs) throw error;
         await sleep(delay, signal).catch(() => {
@@ -66,7 +119,7 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
     }
   }
 
-  async function once(name: string, method: string, path: string, body: unknown, signal: AbortSignal, ms: number): Promise<unknown> {
+  async function once(name: string, method: string, path: string, body: string | undefined, signal: AbortSignal, ms: number): Promise<unknown> {
     const timeout = AbortSignal.timeout(ms);
     let response: Response;
     let text: string;
@@ -74,7 +127,7 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
       response = await fetch(`${options.baseUrl}${path}`, {
         method,
         headers: { authorization: `Bearer ${options.token}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
-        body: body === undefined ? undefined : JSON.stringify(body),
+        body,
         signal: AbortSignal.any([signal, timeout]),
       });
       text = await response.text();
@@ -84,8 +137,10 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
       if (isConnectionError(error)) throw new GatewayError("Network", name, `connection failed: ${describe(error)}`, { cause: error });
       throw new GatewayError("InvalidResponse", name, describe(error), { cause: error });
     }
-    if (response.status === 401) throw new GatewayError("Unauthorized", name, "the token was refused (401)", { status: 401 });
-    if (response.status === 403) throw new GatewayError("Forbidden", name, "the execution is finished or the call is not allowed (403)", { status: 403 });
+    const sealCode = response.ok ? undefined : sealCodeOf(text);
+    const why = sealCode === undefined ? "" : ` (SEAL ${sealCode})`;
+    if (response.status === 401) throw new GatewayError("Unauthorized", name, `the token was refused (401)${why}`, { status: 401, ...(sealCode ? { sealCode } : {}) });
+    if (response.status === 403) throw new GatewayError("Forbidden", name, `the execution is finished or the call is not allowed (403)${why}`, { status: 403, ...(sealCode ? { sealCode } : {}) });
     if (!response.ok) {
       const retryAfter = Number(response.headers.get("retry-after"));
       throw new GatewayError("HttpError", name, `HTTP ${response.status}: ${text.slice(0, 500)}`, {
@@ -101,6 +156,7 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
   }
 
   return {
+    ...(keys === undefined ? {} : { attest: async (signal: AbortSignal) => void (await tokenFor(signal)) }),
     async iteration(signal) {
       const body = await call("GET", "/v1/iteration", undefined, signal);
       const parsed = iterationSchema.safeParse(body);
@@ -124,6 +180,16 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
       await call("POST", "/v1/output", output, signal);
     },
   };
+}
+
+/** Pure: the `code` of a SEAL refusal body `{ code, message }`, if that is what it is. */
+export function sealCodeOf(text: string): string | undefined {
+  try {
+    const body = JSON.parse(text) as { code?: unknown; message?: unknown } | null;
+    return typeof body?.code === "string" && typeof body.message === "string" ? body.code : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Pure: the result in an allow answer, when the gateway ran the tool (`ok` is what tells). */

@@ -11,14 +11,17 @@ export class GatewayError extends Error {
   readonly call: string;
   /** The answer's Retry-After, in ms, when it carried one. */
   readonly retryAfterMs: number | undefined;
+  /** The SEAL refusal code (docs/seal.md §5), when the gateway answered with one. */
+  readonly sealCode: string | undefined;
 
-  constructor(code: GatewayErrorCode, call: string, message: string, options: { status?: number; cause?: unknown; retryAfterMs?: number } = {}) {
+  constructor(code: GatewayErrorCode, call: string, message: string, options: { status?: number; cause?: unknown; retryAfterMs?: number; sealCode?: string } = {}) {
     super(`${call}: ${message}`, { cause: options.cause });
     this.name = "GatewayError";
     this.code = code;
     this.status = options.status;
     this.call = call;
     this.retryAfterMs = options.retryAfterMs;
+    this.sealCode = options.sealCode;
   }
 }
 

@@ -30,8 +30,17 @@ async function main(): Promise<number> {
   process.once("SIGTERM", onSignal);
   process.once("SIGINT", onSignal);
   log.info({ gateway: config.gatewayUrl, workspace: config.workspace, maxToolRounds: config.maxToolRounds, iterationTimeoutMs: config.iterationTimeoutMs }, "Started the iteration");
+  const gateway = createGatewayClient({
+    baseUrl: config.gatewayUrl, token: config.token, retryWindowMs: config.gatewayRetryWindowMs,
+    ...(config.saTokenFile === undefined ? {} : { seal: { saTokenFile: config.saTokenFile } }),
+  });
+  // SEAL: attest at start; a failure here surfaces again on the first signed call, which ends the loop.
+  await gateway.attest?.(terminate.signal).then(
+    () => log.info("Attested to the gateway (SEAL)"),
+    (error: unknown) => log.warn({ err: error instanceof Error ? error.message : String(error) }, "SEAL attestation failed"),
+  );
   const result = await runIteration({
-    gateway: createGatewayClient({ baseUrl: config.gatewayUrl, token: config.token, retryWindowMs: config.gatewayRetryWindowMs }),
+    gateway,
     tools: createBuiltinRegistry(),
     workspace: config.workspace,
     maxToolRounds: config.maxToolRounds,

@@ -15,6 +15,11 @@ describe("loadConfig", () => {
     const r = loadConfig({ ...base, AEGIS_POD_ROOT: "/home/x/pods/u/root" });
     expect(r.ok && r.config.workspace).toBe("/home/x/pods/u/root/workspace");
   });
+  it("SEAL: the service-account token file, under the local node's pod root", () => {
+    const r = loadConfig({ ...base, AEGIS_SA_TOKEN_FILE: "/var/run/secrets/aegis.dev/seal/token", AEGIS_POD_ROOT: "/home/x/pods/u/root" });
+    expect(r.ok && r.config.saTokenFile).toBe("/home/x/pods/u/root/var/run/secrets/aegis.dev/seal/token");
+    expect(loadConfig({ ...base, AEGIS_SA_TOKEN_FILE: "token" }).ok).toBe(false);
+  });
   it.each([
     { reason: "a non-http URL", env: { AEGIS_GATEWAY_URL: "ftp://x" }, want: "AEGIS_GATEWAY_URL" },
     { reason: "zero rounds", env: { AEGIS_MAX_TOOL_ROUNDS: "0" }, want: "AEGIS_MAX_TOOL_ROUNDS" },

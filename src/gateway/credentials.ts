@@ -42,6 +42,8 @@ export interface CredentialRegistry {
   lookup(token: string | undefined): Lookup;
   /** Whether the token is registered, unfinished, for exactly this iteration (the controller skips re-registering). */
   holds(token: string, uid: string, iteration: number): boolean;
+  /** The unfinished grant of an execution uid's iteration (SEAL attestation finds a pod's grant with it). */
+  grantOf(uid: string, iteration: number): ExecutionGrant | undefined;
 }
 
 const digest = (token: string): string => createHash("sha256").update(token).digest("hex");
@@ -65,6 +67,12 @@ export function createCredentialRegistry(): CredentialRegistry {
     holds(token, uid, iteration) {
       const entry = grants.get(digest(token));
       return entry !== undefined && !entry.finished && entry.grant.uid === uid && entry.grant.iteration === iteration;
+    },
+    grantOf(uid, iteration) {
+      for (const entry of grants.values()) {
+        if (!entry.finished && entry.grant.uid === uid && entry.grant.iteration === iteration) return entry.grant;
+      }
+      return undefined;
     },
     lookup(token) {
       if (token === undefined || token === "") return { status: 401 };

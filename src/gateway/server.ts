@@ -1,6 +1,7 @@
 // The gateway HTTP API (docs/design/execution-loop.md): iteration payload, chat completions
 // (resolved alias, provider call, turn recorded, tokens and cost accounted), tool-call
 // decisions and results, and the iteration's output. Every write to history is idempotent.
+import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Logger } from "pino";
@@ -24,6 +25,8 @@ import { toOpenAIBody, fromOpenAIRequest } from "./translate-openai.ts";
 import { turnCost, type ModelResolver, type ResolvedModel } from "./resolve.ts";
 import { decideToolCall } from "./tools.ts";
 import { authorizeToolCall, type GatewayPolicies, type PolicyViolation } from "./policy-check.ts";
+import { httpStatus, type SealFailure } from "../seal/codes.ts";
+import type { GatewaySeal } from "./seal.ts";
 
 export interface GatewayOptions {
   readonly port: number;
@@ -48,6 +51,11 @@ export interface GatewayOptions {
   readonly policies?: GatewayPolicies;
   /** A call denied by policy (the operator publishes a ToolPolicyViolation Event); must not throw. */
   readonly onViolation?: (violation: PolicyViolation) => void;
+  /**
+   * SEAL (docs/seal.md): serves POST /v1/seal/attest, and POST /v1/tool-calls, their results and
+   * /v1/output then take a signed envelope (besides the bearer token). Absent: plain JSON bodies.
+   */
+  readonly seal?: GatewaySeal;
 }
 
 export interface Gateway {
@@ -108,7 +116,29 @@ function asText(value: unknown): string | null {
 }
 
 const RESULT_PATH = /^\/v1\/tool-calls\/(\d{1,9})\/result$/;
-const ROUTES = new Set(["/v1/iteration", "/v1/chat/completions", "/v1/tool-calls", "/v1/output"]);
+const ATTEST_PATH = "/v1/seal/attest";
+const ROUTES = new Set(["/v1/iteration", "/v1/chat/completions", "/v1/tool-calls", "/v1/output", ATTEST_PATH]);
+
+/** A SEAL refusal: its documented status and `{ code, message }`. */
+class SealRefusal extends Error {
+  readonly failure: SealFailure;
+  constructor(failure: SealFailure) {
+    super(failure.message);
+    this.failure = failure;
+  }
+}
+
+/** The raw body, at most `limit` bytes (SEAL verifies the bytes it received). */
+async function rawBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) return undefined;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
 
 /** The route's name (the metrics label): the path, the result path's template, or "other". */
 function routeOf(path: string): string {
@@ -304,9 +334,51 @@ export async function startGateway(o: GatewayOptions): Promise<Gateway> {
     send(res, 204);
   }
 
+  /** POST /v1/seal/attest: no bearer token, the pod's service-account token proves who it is. */
+  async function attestation(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const seal = o.seal;
+    if (seal === undefined) throw new HttpError(404, `no route ${req.method ?? ""} ${ATTEST_PATH}`);
+    if (req.method !== "POST") throw new HttpError(405, `${ATTEST_PATH} takes POST`);
+    const result = await seal.attest(await jsonBody(req));
+    if (result.ok) {
+      send(res, 200, { token: result.token, expiresAt: result.expiresAt });
+      return;
+    }
+    // A restarted operator re-learns running iterations as it reconciles: their pods wait.
+    if (result.code === "UnknownWorkload" && performance.now() < warmupEnds) {
+      res.setHeader("retry-after", "1");
+      throw new HttpError(503, "the gateway is starting and does not know this pod yet; retry");
+    }
+    o.log.warn({ code: result.code, reason: result.message }, "refused a SEAL attestation");
+    throw new SealRefusal(result);
+  }
+
+  /** The envelope's payload once SEAL verified it; a refusal is logged and recorded in history first. */
+  async function sealed(req: IncomingMessage, path: string, grant: ExecutionGrant): Promise<unknown> {
+    const seal = o.seal!;
+    const route = `POST ${path}`;
+    const body = await rawBody(req, seal.maxBytes);
+    const verified = body === undefined
+      ? { ok: false as const, code: "PayloadTooLarge" as const, message: `envelope over ${seal.maxBytes} bytes` }
+      : seal.verify(body, route, grant);
+    if (verified.ok) return verified.payload;
+    if (path === "/v1/tool-calls") metrics.toolCalls.inc({ decision: "deny" });
+    o.log.warn({ execution: grant.execution, namespace: grant.namespace, iteration: grant.iteration, route, code: verified.code, reason: verified.message }, "refused a SEAL envelope");
+    try {
+      await o.history.appendEvent({
+        id: eventId(grant.uid, grant.iteration, `SealRejected/${randomUUID()}`), executionUid: grant.uid, namespace: grant.namespace, name: grant.execution,
+        iteration: grant.iteration, type: "SealRejected", payload: { route, code: verified.code, message: verified.message }, occurredAt: new Date(),
+      });
+    } catch (error) {
+      o.log.warn({ err: error }, "could not record a SEAL refusal");
+    }
+    throw new SealRefusal(verified);
+  }
+
   async function route(req: IncomingMessage, res: ServerResponse, path: string, name: string): Promise<void> {
     const resultMatch = RESULT_PATH.exec(path);
     if (name === "other") throw new HttpError(404, `no route ${req.method ?? ""} ${path}`);
+    if (name === ATTEST_PATH) return attestation(req, res);
     const expected = name === "/v1/iteration" ? "GET" : "POST";
     if (req.method !== expected) throw new HttpError(405, `${name} takes ${expected}`);
     const found = o.credentials.lookup(bearer(req));
@@ -321,7 +393,7 @@ export async function startGateway(o: GatewayOptions): Promise<Gateway> {
       send(res, 200, { execution: grant.execution, namespace: grant.namespace, iteration: grant.iteration, model: grant.model, ...grant.payload, tools: await iterationTools(grant) });
       return;
     }
-    const body = await jsonBody(req);
+    const body = o.seal !== undefined && name !== "/v1/chat/completions" ? await sealed(req, path, grant) : await jsonBody(req);
     if (name === "/v1/chat/completions") await chat(grant, body, res);
     else if (name === "/v1/tool-calls") await toolCall(grant, body, res);
     else if (name === "/v1/output") await output(grant, body, res);
@@ -334,6 +406,11 @@ export async function startGateway(o: GatewayOptions): Promise<Gateway> {
     const routeName = routeOf(path);
     route(req, res, path, routeName)
       .catch((error: unknown) => {
+        if (error instanceof SealRefusal) {
+          if (!res.headersSent) send(res, httpStatus(error.failure.code), { code: error.failure.code, message: error.failure.message });
+          else res.end();
+          return;
+        }
         const status = error instanceof HttpError ? error.status : 500;
         const message = error instanceof HttpError ? error.message : "internal error";
         if (!(error instanceof HttpError)) o.log.error({ err: error }, "gateway request failed");

@@ -11,7 +11,7 @@ import { createKubeClient } from "../../src/kube/client.ts";
 import { AGENTS, EVENTS, EXECUTIONS, NODECONFIGS, PODS, SECRETS } from "../../src/kube/resources.ts";
 import type { KubeClient, KubeObject } from "../../src/kube/types.ts";
 import { phaseRecorder, waitForPhase, type ExecutionObject } from "../helpers/executions.ts";
-import { createNamespace, deleteNamespace, eventually, hasLocalNode, kubeConfig, kubeconfigPath } from "../helpers/cluster.ts";
+import { core, createNamespace, deleteNamespace, eventually, hasLocalNode, kubeConfig, kubeconfigPath } from "../helpers/cluster.ts";
 import { operatorProcesses, type OperatorProcess } from "../helpers/operator-process.ts";
 
 const suffix = randomBytes(3).toString("hex");
@@ -166,7 +166,37 @@ describe.skipIf(!hasLocalNode())("the execution loop end to end (operator proces
       const env = JSON.stringify((pod.spec as { containers: { env: unknown }[] }).containers[0]?.env);
       expect(env).not.toContain(KEY);
       expect(env).toContain("secretKeyRef");
+      // SEAL: a projected service-account token for the gateway's audience, nothing automounted.
+      const spec = pod.spec as { automountServiceAccountToken?: boolean; volumes: { projected?: { sources: { serviceAccountToken?: { audience?: string } }[] } }[] };
+      expect(spec.automountServiceAccountToken).toBe(false);
+      expect(spec.volumes.flatMap((v) => v.projected?.sources ?? []).map((s) => s.serviceAccountToken?.audience)).toEqual(["aegis-gateway"]);
+      expect(env).toContain("AEGIS_SA_TOKEN_FILE");
     }
+    // The tool calls above reached the gateway only as SEAL envelopes (attested through the real
+    // TokenReview); none was refused.
+    const refused = await sql.query("SELECT payload FROM domain_events WHERE execution_uid = $1 AND type = 'SealRejected'", [uid]);
+    expect(refused.rows).toEqual([]);
+  });
+
+  it("SEAL attestation checks service-account tokens with the real TokenReview", async () => {
+    const attest = async (serviceAccountToken: string) => {
+      const res = await fetch(`http://127.0.0.1:${gatewayPort}/v1/seal/attest`, {
+        method: "POST", headers: { "content-type": "application/json" },
+        body: JSON.stringify({ serviceAccountToken, publicKey: { kty: "OKP", crv: "Ed25519", x: Buffer.alloc(32, 7).toString("base64url") } }),
+      });
+      return { status: res.status, body: (await res.json()) as { code?: string } };
+    };
+    const tokenFor = async (audiences: string[]) => (await core().createNamespacedServiceAccountToken({
+      name: "default", namespace, body: { spec: { audiences, expirationSeconds: 600 } },
+    })).status?.token ?? "";
+    // A token that is not bound to a pod works from anywhere: refused.
+    expect(await attest(await tokenFor(["aegis-gateway"]))).toEqual({ status: 401, body: expect.objectContaining({ code: "WorkloadNotPodBound" }) });
+    // A token for another audience does not authenticate for ours.
+    expect(await attest(await tokenFor(["https://kubernetes.default.svc"]))).toEqual({ status: 401, body: expect.objectContaining({ code: "WorkloadNotAuthenticated" }) });
+    expect(await attest("not-a-token")).toEqual({ status: 401, body: expect.objectContaining({ code: "WorkloadNotAuthenticated" }) });
+    // The gateway's token key lives in a Secret of the operator's namespace (restarts share it).
+    const secret = await kube.get<KubeObject & { data?: Record<string, string> }>(SECRETS, "aegis-system", "aegis-seal-signing-key");
+    expect(Object.keys(secret.data ?? {}).sort()).toEqual(["kid", "private.pem"]);
   });
 
   it("retries a provider that answers 500 twice; a malformed tool call and an unknown tool are errors the model sees", async () => {
