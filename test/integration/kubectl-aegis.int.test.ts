@@ -2,7 +2,7 @@
 // the test cluster: describe, cancel and events on an Execution whose status the test writes
 // itself (no operator), run (with --watch following phases to the exit code), and the errors.
 import { execFile, spawn } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
@@ -162,6 +162,44 @@ describe("run", () => {
       expect(stdout.trim().split("\n").at(-1)).toBe(`${name}  ${phase}  iteration 1/3  score 0.90  (${phase === "Succeeded" ? "ValidatorsPassed" : "Cancelled"})`);
     });
   }
+});
+
+/** The CLI on a pseudo-terminal (util-linux `script`): stdout and stderr both arrive in stdout. */
+function aegisOnTty(args: readonly string[], env: Record<string, string> = {}): { output: () => string; exited: Promise<number | null> } {
+  const quote = (a: string): string => `'${a.replaceAll("'", "'\\''")}'`;
+  const child = spawn("script", ["-qec", [process.execPath, CLI, ...args].map(quote).join(" "), "/dev/null"], {
+    env: { ...process.env, KUBECONFIG: kubeconfigPath(), NO_COLOR: "", ...env },
+  });
+  let output = "";
+  child.stdout.on("data", (d: Buffer) => { output += d.toString(); });
+  return { output: () => output, exited: new Promise((resolve) => child.on("exit", resolve)) };
+}
+
+describe.skipIf(!existsSync("/usr/bin/script"))("on a terminal", () => {
+  it("colours the phases, unless NO_COLOR is set", async () => {
+    await createExecution("coloured");
+    await writeStatus("coloured", FINISHED);
+    const tty = aegisOnTty(["describe", "coloured", "-n", namespace]);
+    expect(await tty.exited).toBe(0);
+    expect(tty.output()).toContain("\u001b[31mFailed\u001b[0m");
+    const noColour = aegisOnTty(["describe", "coloured", "-n", namespace], { NO_COLOR: "1" });
+    expect(await noColour.exited).toBe(0);
+    expect(noColour.output()).toContain("Phase:       Failed (MaxIterationsReached)");
+    expect(noColour.output()).not.toContain("\u001b[3");
+  });
+
+  it("run --watch shows a progress line while it waits", async () => {
+    const tty = aegisOnTty(["run", "progress", "-n", namespace, "--watch"]);
+    const name = await eventually(async () => {
+      const match = /progress-[a-z0-9]{5}/.exec(tty.output());
+      expect(match).not.toBeNull();
+      return match?.[0] ?? "";
+    }, { message: "the run's name" });
+    await eventually(async () => expect(tty.output()).toMatch(new RegExp(`waiting for ${name}: Pending \\(\\d+s\\)`)), { message: "the progress line" });
+    await writeStatus(name, { phase: "Succeeded", iteration: 1, maxIterations: 1, iterationDisplay: "1/1", score: 1, reason: "ValidatorsPassed" });
+    expect(await tty.exited).toBe(0);
+    expect(tty.output()).toContain("ValidatorsPassed");
+  });
 });
 
 describe("errors", () => {
