@@ -16,6 +16,7 @@ import {
 import { createMcpHub, mcpServersOf, type NodeConfigWithMcp } from "./gateway/mcp/index.ts";
 import { createGatewaySeal, SEAL_AUDIENCE, type SealSigningKey } from "./gateway/seal.ts";
 import { kubePodFacts, kubeTokenReview, loadSigningKey } from "./gateway/seal-kube.ts";
+import { createHistoryNotifier, kubeAuthorize, kubeExecutionUid, notifyingStore } from "./gateway/transcript-stream.ts";
 import { generateKeyPair } from "./seal/keys.ts";
 import { openHistory, type History } from "./history/index.ts";
 import { createEventRecorder } from "./kube/events.ts";
@@ -84,6 +85,9 @@ export interface ServicesInput {
 
 export async function startExecutionServices({ config, client, informers, metrics, log }: ServicesInput): Promise<ExecutionServices> {
   const history = await openHistory({ databaseUrl: config.databaseUrl, home: config.home ?? join(homedir(), ".aegis"), log });
+  // Every history write (the gateway's and the controller's) wakes the transcript streams of its execution.
+  const notifier = createHistoryNotifier();
+  const store = notifyingStore(history.store, notifier);
   const credentials = createCredentialRegistry();
   const resolver = createModelResolver(kubeResolverSources(informers.informer(NODECONFIGS), client));
   // MCP tool servers of orchestrator NodeConfigs run here, in the gateway; their credentials never reach pods.
@@ -102,8 +106,9 @@ export async function startExecutionServices({ config, client, informers, metric
   try {
     gateway = await startGateway({
       port: config.gatewayAddr.port, host: config.gatewayAddr.host === "" ? "0.0.0.0" : config.gatewayAddr.host,
-      history: history.store, resolver, credentials, log: log.child({ component: "gateway" }), metrics: createGatewayMetrics(metrics.registry), mcp,
+      history: store, resolver, credentials, log: log.child({ component: "gateway" }), metrics: createGatewayMetrics(metrics.registry), mcp,
       policies, onViolation: (v) => void recordViolation(events, v), seal,
+      transcripts: { authorize: kubeAuthorize(client), executionUid: kubeExecutionUid(client), notifier },
     });
   } catch (error) {
     policies.stop();
@@ -121,7 +126,7 @@ export async function startExecutionServices({ config, client, informers, metric
       gatewayUrl,
       sealAudience: SEAL_AUDIENCE,
       credentials,
-      history: history.store,
+      history: store,
       ...(config.agentCommand ? { command: config.agentCommand } : {}),
       policyRevision: (namespace) => {
         const current = policies.forNamespace(namespace).current();

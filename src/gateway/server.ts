@@ -27,6 +27,7 @@ import { decideToolCall } from "./tools.ts";
 import { authorizeToolCall, type GatewayPolicies, type PolicyViolation } from "./policy-check.ts";
 import { httpStatus, type SealFailure } from "../seal/codes.ts";
 import type { GatewaySeal } from "./seal.ts";
+import { serveTranscript, TRANSCRIPT_PATH, TRANSCRIPT_ROUTE, type TranscriptOptions } from "./transcript-stream.ts";
 
 export interface GatewayOptions {
   readonly port: number;
@@ -56,6 +57,8 @@ export interface GatewayOptions {
    * /v1/output then take a signed envelope (besides the bearer token). Absent: plain JSON bodies.
    */
   readonly seal?: GatewaySeal;
+  /** Serves GET /v1/executions/{namespace}/{name}/transcript (transcript-stream.ts) to Kubernetes users. Absent: 404. */
+  readonly transcripts?: TranscriptOptions;
 }
 
 export interface Gateway {
@@ -143,6 +146,7 @@ async function rawBody(req: IncomingMessage, limit: number): Promise<Buffer | un
 /** The route's name (the metrics label): the path, the result path's template, or "other". */
 function routeOf(path: string): string {
   if (ROUTES.has(path)) return path;
+  if (TRANSCRIPT_PATH.test(path)) return TRANSCRIPT_ROUTE;
   return RESULT_PATH.test(path) ? "/v1/tool-calls/{seq}/result" : "other";
 }
 
@@ -379,6 +383,8 @@ export async function startGateway(o: GatewayOptions): Promise<Gateway> {
     const resultMatch = RESULT_PATH.exec(path);
     if (name === "other") throw new HttpError(404, `no route ${req.method ?? ""} ${path}`);
     if (name === ATTEST_PATH) return attestation(req, res);
+    if (name === TRANSCRIPT_ROUTE && o.transcripts !== undefined) return serveTranscript(o.transcripts, o.history, o.log, req, res);
+    if (name === TRANSCRIPT_ROUTE) throw new HttpError(404, `no route ${req.method ?? ""} ${path}`);
     const expected = name === "/v1/iteration" ? "GET" : "POST";
     if (req.method !== expected) throw new HttpError(405, `${name} takes ${expected}`);
     const found = o.credentials.lookup(bearer(req));

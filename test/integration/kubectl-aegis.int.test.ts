@@ -243,9 +243,10 @@ describe("errors", () => {
     }
   });
 
-  it("logs is not available yet: exit 2", async () => {
+  it("logs needs a bearer token: a client-certificate kubeconfig without --token is a clear error, exit 1", async () => {
+    // The stream itself: test/integration/kubectl-aegis-logs.int.test.ts.
     const r = await aegis(["logs", "-f", "x"]);
-    expect(r.code).toBe(2);
-    expect(r.stderr.trim()).toBe("logs: not available yet");
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim()).toMatch(/^the kubeconfig user has no bearer token .*--token or AEGIS_TOKEN$/);
   });
 });
