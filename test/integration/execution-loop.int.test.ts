@@ -1,24 +1,21 @@
 // The 100monkeys loop end to end: the operator program (gateway, history, controllers) as its own
 // process, iteration pods running the real agent runtime as processes on the local node, the
 // scripted model server behind an OpenAI-compatible provider, the machine's PostgreSQL.
-import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startScriptedModelServer, type ScriptedModelServer } from "../../src/model-server/server.ts";
 import { createTestDatabase, type TestDatabase } from "../../src/history/test-database.ts";
 import { freePort } from "../../src/local/controlplane/ports.ts";
 import { createKubeClient } from "../../src/kube/client.ts";
-import { AGENTS, EVENTS, EXECUTIONS, NODECONFIGS, PODS, SECRETS } from "../../src/kube/resources.ts";
+import { AGENTS, EVENTS, EXECUTIONS, PODS, SECRETS } from "../../src/kube/resources.ts";
 import type { KubeClient, KubeObject } from "../../src/kube/types.ts";
 import { phaseRecorder, waitForPhase, type ExecutionObject } from "../helpers/executions.ts";
-import { core, createNamespace, deleteNamespace, eventually, hasLocalNode, kubeConfig, kubeconfigPath } from "../helpers/cluster.ts";
+import { core, createNamespace, deleteNamespace, eventually, hasLocalNode, kubeConfig } from "../helpers/cluster.ts";
+import { installScriptedProvider, launchOperator, loopNames, removeScriptedProvider, stopOperator } from "../helpers/loop-environment.ts";
 import { operatorProcesses, type OperatorProcess } from "../helpers/operator-process.ts";
 
-const suffix = randomBytes(3).toString("hex");
-const TAG = `loop-${suffix}`;
-const ALIAS = `loop-${suffix}`;
-const MODEL = `scripted-${suffix}`;
-const KEY = `sk-loop-${suffix}`;
+const NAMES = loopNames("loop");
+const { tag: TAG, alias: ALIAS, model: MODEL, key: KEY } = NAMES;
 let kube: KubeClient;
 let namespace: string;
 let model: ScriptedModelServer;
@@ -81,15 +78,8 @@ const get = (name: string) => kube.get<ExecutionObject>(EXECUTIONS, namespace, n
 
 const podsOf = async (name: string) => (await kube.list(PODS, { namespace, labelSelector: `aegis.dev/execution=${name}` })).items;
 
-async function launchOperator(identity: string): Promise<OperatorProcess> {
-  const op = startOperator(identity, [
-    "--kubeconfig", kubeconfigPath(), "--leader-elect=false", "--health-addr", "127.0.0.1:0", "--metrics-addr", "127.0.0.1:0",
-    "--gateway-addr", `127.0.0.1:${gatewayPort}`, "--database-url", db.url, "--watch-namespaces", namespace, "--log-level", "info",
-  ]);
-  const health = await op.address("health");
-  await eventually(async () => expect((await fetch(`http://${health}/readyz`)).status).toBe(200), { timeoutMs: 60_000, message: `${identity} ready` });
-  return op;
-}
+const launch = (identity: string): Promise<OperatorProcess> =>
+  launchOperator(startOperator, identity, { gatewayPort, databaseUrl: db.url, namespace });
 
 const uidOf = async (name: string): Promise<string> => (await get(name)).metadata.uid ?? "";
 
@@ -101,27 +91,13 @@ describe.skipIf(!hasLocalNode())("the execution loop end to end (operator proces
     sql = new pg.Pool({ connectionString: db.url, max: 2 });
     model = await startScriptedModelServer({ script: SCRIPT, apiKey: KEY });
     gatewayPort = await freePort();
-    await kube.create(SECRETS, { apiVersion: "v1", kind: "Secret", metadata: { name: "llm-keys", namespace }, stringData: { openai: KEY } });
-    await kube.create(NODECONFIGS, {
-      apiVersion: "aegis.dev/v1alpha1", kind: "NodeConfig", metadata: { name: `loop-${suffix}` },
-      spec: {
-        type: "Hybrid",
-        nodeSelector: { matchLabels: { "kubernetes.io/hostname": "aegis-local" } },
-        tags: [TAG],
-        llmProviders: [{
-          name: "scripted", type: "openai", endpoint: model.url, apiKeySecretRef: { namespace, name: "llm-keys", key: "openai" },
-          models: [{ alias: ALIAS, model: MODEL, costPer1kTokens: 0.002 }],
-        }],
-        llmSelection: { maxRetries: 3, retryDelay: "50ms", timeout: "10s" },
-      },
-    });
-    operator = await launchOperator("loop-operator-1");
+    await installScriptedProvider(kube, namespace, NAMES, model.url);
+    operator = await launch("loop-operator-1");
   });
 
   afterAll(async () => {
-    operator?.child.kill("SIGTERM");
-    await operator?.exited;
-    await kube?.delete(NODECONFIGS, undefined, `loop-${suffix}`).catch(() => {});
+    await stopOperator(operator);
+    await removeScriptedProvider(kube, NAMES);
     if (namespace) await deleteNamespace(namespace);
     await model?.stop();
     await sql?.end();
@@ -219,7 +195,7 @@ describe.skipIf(!hasLocalNode())("the execution loop end to end (operator proces
       { timeoutMs: 60_000, message: "the slow model turn is in flight" });
     operator!.child.kill("SIGKILL");
     await operator!.exited;
-    operator = await launchOperator("loop-operator-2");
+    operator = await launch("loop-operator-2");
     const done = await waitForPhase(kube, namespace, "slow-run", "Succeeded");
     expect(done.status?.outputPreview).toMatch(/^DONE/);
     expect((await podsOf("slow-run")).map((p) => p.metadata.name)).toEqual(["slow-run-1"]);

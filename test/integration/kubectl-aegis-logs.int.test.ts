@@ -6,26 +6,23 @@
 import { execFile, spawn } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { startScriptedModelServer, type ScriptedModelServer } from "../../src/model-server/server.ts";
 import { createTestDatabase, type TestDatabase } from "../../src/history/test-database.ts";
 import { freePort } from "../../src/local/controlplane/ports.ts";
 import { createKubeClient } from "../../src/kube/client.ts";
-import { AGENTS, EXECUTIONS, NODECONFIGS, SECRETS } from "../../src/kube/resources.ts";
+import { AGENTS, EXECUTIONS } from "../../src/kube/resources.ts";
 import type { KubeClient, KubeObject } from "../../src/kube/types.ts";
 import { waitForPhase } from "../helpers/executions.ts";
-import { core, createNamespace, deleteNamespace, eventually, hasLocalNode, kubeConfig, kubeconfigPath, kubectl } from "../helpers/cluster.ts";
+import { core, createNamespace, deleteNamespace, eventually, hasLocalNode, kubeConfig, kubectl } from "../helpers/cluster.ts";
+import { installScriptedProvider, launchOperator, loopNames, removeScriptedProvider, stopOperator } from "../helpers/loop-environment.ts";
 import { operatorProcesses, type OperatorProcess } from "../helpers/operator-process.ts";
 import { tempDirs } from "../helpers/temp-dirs.ts";
 
 const CLI = join(import.meta.dirname, "../../src/cli/aegis.ts");
-const suffix = randomBytes(3).toString("hex");
-const TAG = `logs-${suffix}`;
-const ALIAS = `logs-${suffix}`;
-const MODEL = `scripted-logs-${suffix}`;
-const KEY = `sk-logs-${suffix}`;
+const NAMES = loopNames("logs");
+const { tag: TAG, alias: ALIAS, model: MODEL, key: KEY } = NAMES;
 const tempDir = tempDirs();
 const startOperator = operatorProcesses();
 let kube: KubeClient;
@@ -82,18 +79,7 @@ describe.skipIf(!hasLocalNode())("kubectl aegis logs: the transcript streamed fr
     db = await createTestDatabase();
     model = await startScriptedModelServer({ script: SCRIPT, apiKey: KEY });
     gatewayPort = await freePort();
-    await kube.create(SECRETS, { apiVersion: "v1", kind: "Secret", metadata: { name: "llm-keys", namespace }, stringData: { openai: KEY } });
-    await kube.create(NODECONFIGS, {
-      apiVersion: "aegis.dev/v1alpha1", kind: "NodeConfig", metadata: { name: `logs-${suffix}` },
-      spec: {
-        type: "Hybrid", nodeSelector: { matchLabels: { "kubernetes.io/hostname": "aegis-local" } }, tags: [TAG],
-        llmProviders: [{
-          name: "scripted", type: "openai", endpoint: model.url, apiKeySecretRef: { namespace, name: "llm-keys", key: "openai" },
-          models: [{ alias: ALIAS, model: MODEL, costPer1kTokens: 0.002 }],
-        }],
-        llmSelection: { maxRetries: 3, retryDelay: "50ms", timeout: "10s" },
-      },
-    });
+    await installScriptedProvider(kube, namespace, NAMES, model.url);
     // reader may get executions in the namespace; stranger may not.
     const rbac = await kubectl(["apply", "-f", "-"], {
       namespace,
@@ -109,13 +95,7 @@ describe.skipIf(!hasLocalNode())("kubectl aegis logs: the transcript streamed fr
     readerToken = await tokenOf("reader");
     strangerToken = await tokenOf("stranger");
     readerKubeconfig = tokenKubeconfig(await tempDir("aegis-logs"), readerToken);
-    const op = startOperator("logs-operator", [
-      "--kubeconfig", kubeconfigPath(), "--leader-elect=false", "--health-addr", "127.0.0.1:0", "--metrics-addr", "127.0.0.1:0",
-      "--gateway-addr", `127.0.0.1:${gatewayPort}`, "--database-url", db.url, "--watch-namespaces", namespace, "--log-level", "info",
-    ]);
-    operator = op;
-    const health = await op.address("health");
-    await eventually(async () => expect((await fetch(`http://${health}/readyz`)).status).toBe(200), { timeoutMs: 60_000, message: "operator ready" });
+    operator = await launchOperator(startOperator, "logs-operator", { gatewayPort, databaseUrl: db.url, namespace });
     await kube.create(AGENTS, {
       apiVersion: "aegis.dev/v1alpha1", kind: "Agent", metadata: { name: "logger", namespace },
       spec: {
@@ -132,9 +112,8 @@ describe.skipIf(!hasLocalNode())("kubectl aegis logs: the transcript streamed fr
   });
 
   afterAll(async () => {
-    operator?.child.kill("SIGTERM");
-    await operator?.exited;
-    await kube?.delete(NODECONFIGS, undefined, `logs-${suffix}`).catch(() => {});
+    await stopOperator(operator);
+    await removeScriptedProvider(kube, NAMES);
     if (namespace) await deleteNamespace(namespace);
     await model?.stop();
     await db?.drop();
