@@ -7,6 +7,7 @@
 import { randomBytes } from "node:crypto";
 import type { Logger } from "pino";
 import type { EventRecorder } from "../runtime/types.ts";
+import { DEFAULT_SPAM_FILTER, EventSpamFilter, withSuppressedCount, type SpamFilterOptions } from "./event-spam.ts";
 import { redactSecrets, truncateUtf8 } from "./redact.ts";
 import { EVENTS } from "./resources.ts";
 import type { KubeClient, KubeObject } from "./types.ts";
@@ -18,6 +19,8 @@ export interface EventRecorderOptions {
   readonly reportingInstance: string;
   readonly log?: Logger;
   readonly now?: () => Date;
+  /** Rate limit per object, type and reason (src/kube/event-spam.ts). */
+  readonly spamFilter?: SpamFilterOptions;
 }
 
 type Regarding = KubeObject & { apiVersion: string; kind: string };
@@ -61,10 +64,18 @@ export function buildEvent(
 
 export function createEventRecorder(client: KubeClient, options: EventRecorderOptions): EventRecorder {
   const now = options.now ?? ((): Date => new Date());
+  const spam = new EventSpamFilter(options.spamFilter ?? DEFAULT_SPAM_FILTER);
   return {
     async record(regarding, type, reason, message, action) {
-      const event = buildEvent(regarding, type, reason, message, action ?? reason, {
-        reportingController: options.reportingController, reportingInstance: options.reportingInstance, now: now(), suffix: randomBytes(3).toString("hex"),
+      const at = now();
+      const { uid, namespace, name } = regarding.metadata;
+      const decision = spam.decide(`${uid ?? `${regarding.kind}/${namespace ?? ""}/${name ?? ""}`}|${type}|${reason}`, at.getTime());
+      if (!decision.record) {
+        options.log?.debug({ kind: regarding.kind, name, namespace, reason }, "Event not recorded: rate limited");
+        return;
+      }
+      const event = buildEvent(regarding, type, reason, withSuppressedCount(message, decision.suppressed), action ?? reason, {
+        reportingController: options.reportingController, reportingInstance: options.reportingInstance, now: at, suffix: randomBytes(3).toString("hex"),
       });
       try {
         await client.create(EVENTS, event);
