@@ -14,7 +14,7 @@ import { createLogger } from "./log/logger.ts";
 import { ConfigError } from "./runtime/errors.ts";
 import { createInformerFactory } from "./runtime/informer-factory.ts";
 import { Manager } from "./runtime/manager.ts";
-import { Metrics } from "./runtime/metrics.ts";
+import { createOperatorMetrics } from "./operator-metrics.ts";
 import { startExecutionServices, type ExecutionServices } from "./operator-services.ts";
 import { startOperatorWebhooks } from "./operator-webhooks.ts";
 import { reconcileLogController } from "./runtime/reconcile-log-controller.ts";
@@ -57,7 +57,8 @@ async function main(): Promise<void> {
   const log = createLogger({ level: config.logLevel, base: { identity: config.identity } });
   const client = createKubeClient(kubeConfig(config.kubeconfig));
   const informers = createInformerFactory(client, { log: log.child({ component: "informer" }) });
-  const metrics = new Metrics({ defaultMetrics: true });
+  // One registry for everything /metrics serves (docs/metrics.md).
+  const metrics = createOperatorMetrics();
   // The gateway and history exist only where Executions are reconciled.
   let services: ExecutionServices | undefined;
   if (controllers.some((c) => c.name === "execution")) {
@@ -73,7 +74,7 @@ async function main(): Promise<void> {
     informers,
     controllers,
     log,
-    metrics,
+    metrics: metrics.runtime,
     // controller-runtime exits too: a replica that lost the lease must not reconcile anything
     // more, and a fresh process starts again as a clean standby.
     onLeadershipLost: () => process.exit(1),

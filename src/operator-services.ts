@@ -11,7 +11,7 @@ import type { ExecutionControllerOptions } from "../controllers/execution/index.
 import { API_VERSION } from "./api/index.ts";
 import type { OperatorConfig } from "./config/schema.ts";
 import {
-  createCredentialRegistry, createGatewayJudge, createGatewayMetrics, createModelResolver, kubeResolverSources, revisionLabel, startGateway, type Gateway, type PolicyViolation,
+  createCredentialRegistry, createGatewayJudge, createModelResolver, kubeResolverSources, revisionLabel, startGateway, type Gateway, type PolicyViolation,
 } from "./gateway/index.ts";
 import { createMcpHub, mcpServersOf, type NodeConfigWithMcp } from "./gateway/mcp/index.ts";
 import { createGatewaySeal, SEAL_AUDIENCE, type SealSigningKey } from "./gateway/seal.ts";
@@ -24,7 +24,7 @@ import { AGENTS, CONFIGMAPS, NODECONFIGS } from "./kube/resources.ts";
 import type { KubeClient, KubeObject } from "./kube/types.ts";
 import { createConfigMapPolicies, type NamespacePolicies } from "./policy/configmaps.ts";
 import type { InformerFactory } from "./runtime/informer-factory.ts";
-import type { Metrics } from "./runtime/metrics.ts";
+import type { OperatorMetrics } from "./operator-metrics.ts";
 import type { EventRecorder } from "./runtime/types.ts";
 
 export interface ExecutionServices {
@@ -79,7 +79,7 @@ export interface ServicesInput {
   readonly config: OperatorConfig;
   readonly client: KubeClient;
   readonly informers: InformerFactory;
-  readonly metrics: Metrics;
+  readonly metrics: Pick<OperatorMetrics, "gateway" | "execution">;
   readonly log: Logger;
 }
 
@@ -106,7 +106,7 @@ export async function startExecutionServices({ config, client, informers, metric
   try {
     gateway = await startGateway({
       port: config.gatewayAddr.port, host: config.gatewayAddr.host === "" ? "0.0.0.0" : config.gatewayAddr.host,
-      history: store, resolver, credentials, log: log.child({ component: "gateway" }), metrics: createGatewayMetrics(metrics.registry), mcp,
+      history: store, resolver, credentials, log: log.child({ component: "gateway" }), metrics: metrics.gateway, mcp,
       policies, onViolation: (v) => void recordViolation(events, v), seal,
       transcripts: { authorize: kubeAuthorize(client), executionUid: kubeExecutionUid(client), notifier },
     });
@@ -127,6 +127,7 @@ export async function startExecutionServices({ config, client, informers, metric
       sealAudience: SEAL_AUDIENCE,
       credentials,
       history: store,
+      metrics: metrics.execution,
       ...(config.agentCommand ? { command: config.agentCommand } : {}),
       policyRevision: (namespace) => {
         const current = policies.forNamespace(namespace).current();

@@ -12,8 +12,9 @@ import { createKubeClient } from "../../src/kube/client.ts";
 import type { CredentialRegistry } from "../../src/gateway/index.ts";
 import { startExecutionServices } from "../../src/operator-services.ts";
 import { createInformerFactory } from "../../src/runtime/informer-factory.ts";
+import { createOperatorMetrics } from "../../src/operator-metrics.ts";
 import { Manager } from "../../src/runtime/manager.ts";
-import { Metrics } from "../../src/runtime/metrics.ts";
+import type { Metrics } from "../../src/runtime/metrics.ts";
 import { timed } from "./timing.ts";
 
 export interface InProcessOperator {
@@ -41,8 +42,9 @@ export async function startOperator(kubeconfig: string, databaseUrl: string, nam
   kc.loadFromFile(kubeconfig);
   const client = createKubeClient(kc);
   const informers = createInformerFactory(client, { log });
-  const metrics = new Metrics({ defaultMetrics: false });
-  const services = await startExecutionServices({ config, client, informers, metrics, log });
+  const operatorMetrics = createOperatorMetrics({ defaultMetrics: false });
+  const metrics = operatorMetrics.runtime;
+  const services = await startExecutionServices({ config, client, informers, metrics: operatorMetrics, log });
   const registry = { namespace: config.namespace, name: "aegis-runtime-registry" };
   // The controllers' client and history port are timed (informers keep the plain client).
   const callTimes = new Map<string, { calls: number; ms: number }>();

@@ -13,6 +13,7 @@ import { historyRecord, noRecord, type HistoryPort } from "./record.ts";
 import { secretTokenIssuer, type TokenIssuer } from "./token-secret.ts";
 import { historyOutputSource, noJudge, terminationMessageSource, type OutputSource } from "./validate.ts";
 import { executionsForAgent } from "./watches.ts";
+import type { ExecutionMetrics } from "./metrics.ts";
 
 export { decide, type Action, type Decision, type PhaseInput, type PodView, type Validation } from "./phase.ts";
 export { iterationPod, type PodOptions } from "./desired.ts";
@@ -21,6 +22,7 @@ export { historyOutputSource, noJudge, terminationMessageSource, type OutputSour
 export type { TokenIssuer } from "./token-secret.ts";
 export type { IterationCredentials } from "./grant.ts";
 export { EventType, type HistoryPort } from "./record.ts";
+export { createExecutionMetrics, type ExecutionMetrics } from "./metrics.ts";
 
 export const DEFAULT_GATEWAY_URL = "http://127.0.0.1:8081";
 
@@ -47,6 +49,8 @@ export interface ExecutionControllerOptions {
   readonly workers?: number;
   /** The Cedar policy revision in force in a namespace, reported as status.policyRevision. Default: none. */
   readonly policyRevision?: (namespace: string) => string | undefined;
+  /** Phase, iteration and validator metrics on the operator's registry (docs/metrics.md). Default: none. */
+  readonly metrics?: ExecutionMetrics;
 }
 
 export function executionController(options: ExecutionControllerOptions = {}): ControllerSpec {
@@ -61,6 +65,8 @@ export function executionController(options: ExecutionControllerOptions = {}): C
     workers: options.workers ?? 8,
     reconciler: (deps) => {
       caches = executionCaches(deps);
+      const executions = caches.executions;
+      options.metrics?.countFrom(() => executions.list());
       return executionReconciler(deps, caches, {
         pod: {
           gatewayUrl: options.gatewayUrl ?? DEFAULT_GATEWAY_URL,
@@ -76,6 +82,7 @@ export function executionController(options: ExecutionControllerOptions = {}): C
         credentials: options.credentials ?? noCredentials,
         record: options.history ? historyRecord(options.history) : noRecord,
         ...(options.policyRevision ? { policyRevision: options.policyRevision } : {}),
+        ...(options.metrics ? { metrics: options.metrics } : {}),
       });
     },
   };

@@ -12,6 +12,7 @@ import type { ControllerDeps, Reconciler } from "../../src/runtime/types.ts";
 import type { Judge } from "../../src/validators/index.ts";
 import { OUTPUT_PREVIEW_LENGTH } from "../../src/api/schema/execution.ts";
 import { iterationPod, type PodOptions } from "./desired.ts";
+import type { ExecutionMetrics, ReconcileStep } from "./metrics.ts";
 import { grantIteration, type IterationCredentials } from "./grant.ts";
 import { observe, type Caches, type ExecutionObject } from "./observe.ts";
 import { decide, type Decision, type NextStatus } from "./phase.ts";
@@ -32,6 +33,8 @@ export interface ReconcileOptions {
   readonly record: ExecutionRecord;
   /** The policy revision in force in a namespace (status.policyRevision); absent: not reported. */
   readonly policyRevision?: (namespace: string) => string | undefined;
+  /** Phase, iteration and validator metrics (docs/metrics.md); absent, none. */
+  readonly metrics?: ExecutionMetrics;
 }
 
 /** Requeue at least this late, so a decision that wants "now" is not a hot loop. */
@@ -60,6 +63,7 @@ export function executionReconciler(deps: ControllerDeps, caches: Caches, option
       const input = { name, spec, status, agent, pod: observed.podView, now, unrecorded };
       let decision: Decision = decide(input);
       let extra: Partial<NextStatus> = {};
+      let validated: ReconcileStep["validated"];
       if (decision.action.kind === "validate" && agent) {
         const { iteration, exitCode } = decision.action;
         const out = await options.outputs.outputOf(execution, iteration, observed.pod);
@@ -67,6 +71,7 @@ export function executionReconciler(deps: ControllerDeps, caches: Caches, option
         const scored = await validateIteration(agent, exitCode, out, judge);
         decision = decide({ ...input, validation: scored.validation });
         const v = scored.validation;
+        validated = { passed: v.passed, results: scored.results };
         await record.record(execution, iteration, EventType.IterationValidated, {
           passed: v.passed, score: v.score, confidence: v.confidence, feedback: scored.feedback, output: scored.previousOutput,
         });
@@ -93,6 +98,9 @@ export function executionReconciler(deps: ControllerDeps, caches: Caches, option
       const desired = executionStatus({ ...decision, status: { ...next, ...extra } });
       const policyRevision = policyRevisionFor(execution, namespace ?? "", next.phase);
       await reportStatus(deps, EXECUTIONS, execution, policyRevision === undefined ? desired : { ...desired, fields: { ...desired.fields, policyRevision } }, now);
+      options.metrics?.observe({
+        uid: execution.metadata.uid ?? "", from: status.phase, to: next.phase, iteration: next.iteration, reason: next.reason, startTime: next.startTime, now, validated,
+      });
       return decision.requeueAfterMs === undefined ? {} : { requeueAfter: Math.max(decision.requeueAfterMs, MIN_REQUEUE_MS) };
     },
   };

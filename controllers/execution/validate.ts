@@ -64,6 +64,8 @@ export interface Scored {
   readonly feedback: string;
   /** The output, middle-truncated for the next prompt. */
   readonly previousOutput: string;
+  /** Each validator's verdict (for metrics). */
+  readonly results: readonly ValidatorResult[];
 }
 
 /** Pure: the failing validators as the model reads them. */
@@ -79,5 +81,6 @@ export async function validateIteration(agent: AgentView, exitCode: number | nul
     validation: { passed: chain.passed, score: chain.score, confidence: chain.confidence, feedback: chain.feedback },
     feedback: feedbackFor(chain.results),
     previousOutput: truncateMiddle(out.output, MAX_PREVIOUS_OUTPUT),
+    results: chain.results,
   };
 }
