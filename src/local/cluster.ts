@@ -83,6 +83,10 @@ export async function installCrds(kubectl: string, kubeconfig: string): Promise<
 
 /** Installs manifests/base as a user would: CRDs, the aegis-system namespace, RBAC, the runtime registry. */
 export async function installBase(kubectl: string, kubeconfig: string): Promise<void> {
+  // A validating configuration an earlier run's operator registered by URL points at a port
+  // nobody serves now; it also covers policy ConfigMaps, so re-applying the default policies
+  // would fail closed. The operator registers a fresh one when it starts.
+  await kubectlOrThrow(kubectl, kubeconfig, ["delete", "validatingwebhookconfiguration", "aegis-validating-webhooks", "--ignore-not-found"]);
   await applyKustomization(kubectl, kubeconfig, baseDir());
 }
 
