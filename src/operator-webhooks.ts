@@ -3,14 +3,16 @@
  * (not only the leader: the API server calls whichever answers). With --webhook-url (a local
  * cluster whose API server reaches the operator on the host), the operator also applies our
  * webhook configurations with clientConfig.url at that base; then the caBundle is injected.
- * Agents are also held to the Cedar admission policies of their namespace (labelled ConfigMaps,
- * src/policy/configmaps.ts). Wiring only.
+ * Agents, spawned Executions and Swarms are also held to the Cedar admission policies of their
+ * namespace (labelled ConfigMaps, src/policy/configmaps.ts), and policy ConfigMaps are checked
+ * against the schema before they are stored. Wiring only.
  */
 import type { Logger } from "pino";
 import { MUTATING_WEBHOOKS, VALIDATING_WEBHOOKS } from "../webhooks/configurations.ts";
 import { renderWebhookConfigurations, startWebhooks, type AdmissionPolicies, type Webhooks } from "../webhooks/index.ts";
 import type { OperatorConfig } from "./config/schema.ts";
-import { CONFIGMAPS } from "./kube/resources.ts";
+import { cacheLookup } from "../webhooks/lookup.ts";
+import { CONFIGMAPS, EXECUTIONS, SWARMS } from "./kube/resources.ts";
 import type { KubeClient, KubeObject } from "./kube/types.ts";
 import { createConfigMapPolicies } from "./policy/configmaps.ts";
 import type { InformerFactory } from "./runtime/informer-factory.ts";
@@ -19,7 +21,7 @@ import type { InformerFactory } from "./runtime/informer-factory.ts";
 export const WEBHOOK_CONFIGURATION_FIELD_MANAGER = "aegis-operator";
 
 export interface WebhooksInput {
-  readonly config: Pick<OperatorConfig, "namespace" | "webhookAddr" | "webhookUrl">;
+  readonly config: Pick<OperatorConfig, "namespace" | "webhookAddr" | "webhookUrl" | "runtimeRegistry">;
   readonly client: KubeClient;
   readonly log: Logger;
   readonly informers: Pick<InformerFactory, "informer">;
@@ -34,9 +36,13 @@ export interface WebhooksInput {
 /** Starts the webhook server when --webhook-addr is set; undefined otherwise. */
 export async function startOperatorWebhooks({ config, client, log, informers, policies }: WebhooksInput): Promise<Webhooks | undefined> {
   if (config.webhookAddr === undefined) return undefined;
+  const configMaps = informers.informer(CONFIGMAPS);
   const own = policies === undefined
-    ? createConfigMapPolicies({ configMaps: informers.informer(CONFIGMAPS), operatorNamespace: config.namespace, log: log.child({ component: "policy" }) })
+    ? createConfigMapPolicies({ configMaps, operatorNamespace: config.namespace, log: log.child({ component: "policy" }) })
     : undefined;
+  // The same registry the Agent controller resolves language+version with (src/main.ts).
+  const registry = config.runtimeRegistry ?? { namespace: config.namespace, name: "aegis-runtime-registry" };
+  const lookup = cacheLookup({ configMaps, executions: informers.informer(EXECUTIONS), swarms: informers.informer(SWARMS), registry });
   let started: Webhooks;
   try {
     started = await startWebhooks({
@@ -46,6 +52,8 @@ export async function startOperatorWebhooks({ config, client, log, informers, po
       port: config.webhookAddr.port,
       log: log.child({ component: "webhooks" }),
       policies: policies ?? own!,
+      lookup,
+      policyConfigMaps: { configMaps: () => configMaps.list(), operatorNamespace: config.namespace },
     });
   } catch (err) {
     own?.stop();

@@ -6,7 +6,7 @@
 import { isDeepStrictEqual } from "node:util";
 import { GROUP, KIND_NAMES, type Kind } from "../src/api/index.ts";
 import { KIND_WEBHOOKS } from "./kinds/index.ts";
-import type { AdmissionPolicies } from "./kinds/kind.ts";
+import type { AdmissionLookup, AdmissionPolicies } from "./kinds/kind.ts";
 import { allow, deny, parseReview, patched, type AdmissionRequest, type AdmissionResponse } from "./review.ts";
 
 export type Mode = "validate" | "mutate";
@@ -39,6 +39,8 @@ export function routeOf(path: string): { mode: Mode; kind: Kind } | undefined {
 export interface AdmitOptions {
   /** The Cedar policies each namespace is held to; absent, no Cedar check. */
   readonly policies?: AdmissionPolicies;
+  /** What the Cedar checks look up (runtime registry, parent Executions, Swarms); absent, nothing is found. */
+  readonly lookup?: AdmissionLookup;
 }
 
 export function admit(mode: Mode, kind: Kind, body: unknown, options: AdmitOptions = {}): Answer {
@@ -56,6 +58,9 @@ export function admit(mode: Mode, kind: Kind, body: unknown, options: AdmitOptio
     ...(request.namespace !== undefined ? { namespace: request.namespace } : {}),
     ...(request.name !== undefined && request.name !== "" ? { name: request.name } : {}),
     ...(options.policies !== undefined ? { policies: options.policies } : {}),
+    ...(options.lookup !== undefined ? { lookup: options.lookup } : {}),
+    operation: request.operation,
+    ...(request.oldObject !== undefined ? { oldObject: request.oldObject } : {}),
   });
   return { status: 200, body: violations.length === 0 ? allow(uid) : deny(uid, violations) };
 }

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
 import { repoRoot } from "../src/local/paths.ts";
 import { withoutWebhookConfigurations } from "../src/local/cluster.ts";
-import { renderWebhookConfigurations } from "./configurations.ts";
+import { POLICY_CONFIGMAP_WEBHOOK, renderWebhookConfigurations } from "./configurations.ts";
 
 const manifest = readFileSync(join(repoRoot(), "manifests", "base", "webhooks.yaml"), "utf8");
 
@@ -15,14 +15,28 @@ describe("renderWebhookConfigurations", () => {
     expect(installed).toEqual(JSON.parse(JSON.stringify(renderWebhookConfigurations())));
   });
 
-  it("covers the six kinds fail-closed within 5 s, outside kube-system", () => {
+  it("covers the six kinds (and, validating, policy ConfigMaps) fail-closed within 5 s, outside kube-system", () => {
+    const kinds = ["agents", "executions", "workflows", "swarms", "volumes", "nodeconfigs"];
+    const [validating, mutating] = renderWebhookConfigurations();
+    expect(validating.webhooks.map((w) => w.rules[0]?.resources[0])).toEqual([...kinds, "configmaps"]);
+    expect(mutating.webhooks.map((w) => w.rules[0]?.resources[0])).toEqual(kinds);
     for (const config of renderWebhookConfigurations()) {
-      expect(config.webhooks.map((w) => w.rules[0]?.resources[0])).toEqual(["agents", "executions", "workflows", "swarms", "volumes", "nodeconfigs"]);
       for (const w of config.webhooks) {
         expect(w).toMatchObject({ failurePolicy: "Fail", timeoutSeconds: 5, sideEffects: "None", admissionReviewVersions: ["v1"] });
         expect(JSON.stringify(w.namespaceSelector)).toContain("kube-system");
       }
     }
+  });
+
+  it("sends only ConfigMaps labelled as policies, within the caller's selector", () => {
+    const policyWebhook = (options = {}) => renderWebhookConfigurations(options)[0].webhooks.find((w) => w.name === POLICY_CONFIGMAP_WEBHOOK);
+    expect(policyWebhook()).toMatchObject({
+      clientConfig: { service: { path: "/validate/policy-configmap" } },
+      rules: [{ apiGroups: [""], apiVersions: ["v1"], resources: ["configmaps"], operations: ["CREATE", "UPDATE"] }],
+      objectSelector: { matchLabels: { "aegis.dev/policy": "true" } },
+    });
+    const scoped = policyWebhook({ objectSelector: { matchLabels: { a: "b" }, matchExpressions: [{ key: "c", operator: "Exists" }] } });
+    expect(scoped?.objectSelector).toEqual({ matchLabels: { a: "b", "aegis.dev/policy": "true" }, matchExpressions: [{ key: "c", operator: "Exists" }] });
   });
 
   it("points at a URL base with the CA bundle and selectors the caller gives", () => {

@@ -6,7 +6,9 @@
  */
 import { GROUP, KIND_NAMES, RESOURCES, VERSION, type Kind } from "../src/api/index.ts";
 import type { Resource } from "../src/kube/types.ts";
+import { POLICY_LABEL } from "../src/policy/configmaps.ts";
 import type { Mode } from "./admission.ts";
+import { POLICY_CONFIGMAP_PATH } from "./policy-configmap.ts";
 
 export const VALIDATING_WEBHOOKS: Resource = {
   group: "admissionregistration.k8s.io", version: "v1", plural: "validatingwebhookconfigurations", kind: "ValidatingWebhookConfiguration", namespaced: false,
@@ -51,13 +53,42 @@ export const webhookName = (mode: Mode, kind: Kind): string => `${RESOURCES[kind
 
 export const webhookPath = (mode: Mode, kind: Kind): string => `/${mode}/${kind.toLowerCase()}`;
 
-function webhook(mode: Mode, kind: Kind, options: RenderOptions) {
-  const path = webhookPath(mode, kind);
+/** The validating webhook of policy ConfigMaps (webhooks/policy-configmap.ts). */
+export const POLICY_CONFIGMAP_WEBHOOK = `policies.validate.${GROUP}`;
+
+function clientConfigOf(path: string, options: RenderOptions) {
   const target = options.target ?? { service: SERVICE };
-  const clientConfig = {
+  return {
     ...("url" in target ? { url: `${target.url.replace(/\/$/, "")}${path}` } : { service: { ...target.service, path } }),
     ...(options.caBundle !== undefined ? { caBundle: Buffer.from(options.caBundle).toString("base64") } : {}),
   };
+}
+
+/**
+ * Policy ConfigMaps only: the objectSelector on the policy label means no other ConfigMap in the
+ * cluster ever waits on us (or fails when we are down). The caller's selector narrows it further.
+ */
+function policyConfigMapWebhook(options: RenderOptions) {
+  const selector = options.objectSelector;
+  return {
+    name: POLICY_CONFIGMAP_WEBHOOK,
+    clientConfig: clientConfigOf(POLICY_CONFIGMAP_PATH, options),
+    rules: [{ apiGroups: [""], apiVersions: ["v1"], operations: ["CREATE", "UPDATE"], resources: ["configmaps"], scope: "Namespaced" }],
+    failurePolicy: "Fail",
+    sideEffects: "None",
+    timeoutSeconds: TIMEOUT_SECONDS,
+    admissionReviewVersions: ["v1"],
+    matchPolicy: "Equivalent",
+    namespaceSelector: options.namespaceSelector ?? DEFAULT_NAMESPACE_SELECTOR,
+    objectSelector: {
+      ...selector,
+      matchLabels: { ...selector?.matchLabels, [POLICY_LABEL]: "true" },
+    },
+  };
+}
+
+function webhook(mode: Mode, kind: Kind, options: RenderOptions) {
+  const clientConfig = clientConfigOf(webhookPath(mode, kind), options);
   return {
     name: webhookName(mode, kind),
     clientConfig,
@@ -90,7 +121,7 @@ export function renderWebhookConfigurations(options: RenderOptions = {}) {
       apiVersion: "admissionregistration.k8s.io/v1",
       kind: VALIDATING_WEBHOOKS.kind,
       metadata: { name: names.validating, labels: LABELS },
-      webhooks: KIND_NAMES.map((kind) => webhook("validate", kind, options)),
+      webhooks: [...KIND_NAMES.map((kind) => webhook("validate", kind, options)), policyConfigMapWebhook(options)],
     },
     {
       apiVersion: "admissionregistration.k8s.io/v1",

@@ -8,6 +8,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Logger } from "pino";
 import { admit, routeOf, type AdmitOptions } from "./admission.ts";
+import { admitPolicyConfigMap, POLICY_CONFIGMAP_PATH, type PolicyConfigMapContext } from "./policy-configmap.ts";
 
 /** An AdmissionReview holds the object and the old object (each ≤ 1.5 MiB in etcd). */
 export const MAX_BODY_BYTES = 4 * 1024 * 1024;
@@ -27,6 +28,10 @@ export interface ListenOptions {
   readonly key: string;
   readonly log?: Pick<Logger, "warn">;
   readonly policies?: AdmitOptions["policies"];
+  /** What the Agent, Execution and Swarm checks look up (runtime registry, parents, swarms). */
+  readonly lookup?: AdmitOptions["lookup"];
+  /** The ConfigMaps policy ConfigMaps are checked with; absent, each is checked alone. */
+  readonly policyConfigMaps?: PolicyConfigMapContext;
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {
@@ -55,10 +60,10 @@ function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
   });
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, { log, policies }: ListenOptions): Promise<void> {
+async function handle(req: IncomingMessage, res: ServerResponse, { log, policies, lookup, policyConfigMaps }: ListenOptions): Promise<void> {
   const path = (req.url ?? "/").split("?")[0] ?? "/";
   if (req.method === "GET" && path === "/healthz") return send(res, 200, { status: "ok" });
-  const route = routeOf(path);
+  const route = path === POLICY_CONFIGMAP_PATH ? "policy-configmap" : routeOf(path);
   if (route === undefined) return send(res, 404, { message: `no webhook at ${path}` });
   if (req.method !== "POST") return send(res, 405, { message: "use POST" });
   const body = await readBody(req);
@@ -69,7 +74,9 @@ async function handle(req: IncomingMessage, res: ServerResponse, { log, policies
   } catch {
     return send(res, 400, { message: "body is not JSON" });
   }
-  const answer = admit(route.mode, route.kind, json, policies !== undefined ? { policies } : {});
+  const answer = route === "policy-configmap"
+    ? admitPolicyConfigMap(json, policyConfigMaps)
+    : admit(route.mode, route.kind, json, { ...(policies !== undefined ? { policies } : {}), ...(lookup !== undefined ? { lookup } : {}) });
   if (answer.status !== 200) log?.warn({ path, status: answer.status }, "Rejected a malformed admission request");
   send(res, answer.status, answer.body);
 }

@@ -8,7 +8,8 @@ import type { KubeClient } from "../src/kube/types.ts";
 import { injectCaBundle } from "./certs/inject.ts";
 import { ensureCertificates, type StoreOptions } from "./certs/store.ts";
 import { DEFAULT_CONFIGURATION_NAMES, SERVICE, type ConfigurationNames } from "./configurations.ts";
-import type { AdmissionPolicies } from "./kinds/kind.ts";
+import type { AdmissionLookup, AdmissionPolicies } from "./kinds/kind.ts";
+import type { PolicyConfigMapContext } from "./policy-configmap.ts";
 import { listenWebhooks } from "./server.ts";
 
 const DAY_MS = 86_400_000;
@@ -38,6 +39,10 @@ export interface WebhookOptions {
    * absent, no Cedar check (the schema and controller checks still run).
    */
   readonly policies?: AdmissionPolicies;
+  /** What the Cedar checks look up: the runtime registry, parent Executions, Swarms (informer caches fit). */
+  readonly lookup?: AdmissionLookup;
+  /** The ConfigMaps a policy ConfigMap is checked with (its namespace's set); absent, each alone. */
+  readonly policyConfigMaps?: PolicyConfigMapContext;
 }
 
 export interface Webhooks {
@@ -71,6 +76,8 @@ export async function startWebhooks(options: WebhookOptions): Promise<Webhooks> 
   let current = (await ensureCertificates(store)).certificates;
   const server = await listenWebhooks({ host: options.host ?? "0.0.0.0", port: options.port ?? 9443, cert: current.tlsCert, key: current.tlsKey, log,
     ...(options.policies !== undefined ? { policies: options.policies } : {}),
+    ...(options.lookup !== undefined ? { lookup: options.lookup } : {}),
+    ...(options.policyConfigMaps !== undefined ? { policyConfigMaps: options.policyConfigMaps } : {}),
   });
 
   const inject = async (bundle: string) => {

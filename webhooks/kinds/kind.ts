@@ -1,6 +1,26 @@
 /** What each kind's webhook does: pure functions of the admitted object (and the policies in force). */
 import type { AuthorizationRequest, AuthorizeOptions, Decision } from "../../src/policy/authorize.ts";
+import type { RegistryRef } from "../../controllers/agent/registry.ts";
+import type { KubeObject } from "../../src/kube/types.ts";
 import type { JsonPatch, Violation } from "../review.ts";
+
+/** The runtime registry: where it is and its data (undefined while the ConfigMap is missing). */
+export interface RuntimeRegistry {
+  readonly ref: RegistryRef;
+  readonly data: Readonly<Record<string, string>> | undefined;
+}
+
+/**
+ * What the Cedar checks read beyond the admitted object, from caches (the operator's informers):
+ * a webhook has 5 s and must not wait on the API server for each request.
+ */
+export interface AdmissionLookup {
+  runtimeRegistry(): RuntimeRegistry;
+  execution(namespace: string, name: string): KubeObject | undefined;
+  swarm(namespace: string, name: string): KubeObject | undefined;
+  /** How many Executions name the swarm in spec.swarmRef. */
+  swarmMembers(namespace: string, swarm: string): number;
+}
 
 /** What decides one Cedar request: a PolicyStore (src/policy/store.ts) fits. */
 export interface PolicyDecider {
@@ -17,6 +37,10 @@ export interface ValidateContext {
   readonly namespace?: string;
   readonly name?: string;
   readonly policies?: AdmissionPolicies;
+  readonly lookup?: AdmissionLookup;
+  /** CREATE or UPDATE; the stored object on UPDATE. */
+  readonly operation?: string;
+  readonly oldObject?: unknown;
 }
 
 export interface KindWebhook {
