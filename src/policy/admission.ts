@@ -6,7 +6,7 @@ import { parseDuration } from "../validators/duration.ts";
 import type { AuthorizationRequest, Decision } from "./authorize.ts";
 import {
   agentEntities, agentUid, domainEntity, executionEntities, executionUid, imageEntity, pathEntities,
-  toolEntities, uid, volumeEntity, volumeUid, type Uid,
+  swarmEntities, swarmUid, toolEntities, uid, volumeEntity, volumeUid, type Uid,
 } from "./entities.ts";
 import { DEFAULT_MOUNT_PATH } from "./tool-request.ts";
 
@@ -14,6 +14,8 @@ export interface AdmissionCheck {
   /** The manifest field the request is about, e.g. spec.tools[1]. */
   readonly field: string;
   readonly request: AuthorizationRequest;
+  /** What the field stands for when it is not the resource itself, e.g. the image a language resolves to. */
+  readonly detail?: string;
 }
 
 export interface AgentRef {
@@ -40,8 +42,12 @@ export function agentAdmissionChecks(agent: AgentRef): AdmissionCheck[] {
     checks.push(check(`spec.tools[${i}]`, "agent:declareTool", uid("Tool", tool), toolEntities(tool))));
 
   const image = spec.runtime.image ?? agent.resolvedImage;
-  if (image !== undefined) {
-    checks.push(check(spec.runtime.image ? "spec.runtime.image" : "spec.runtime.language", "agent:useImage", uid("Image", image), [imageEntity(image)]));
+  if (spec.runtime.image !== undefined) {
+    checks.push(check("spec.runtime.image", "agent:useImage", uid("Image", spec.runtime.image), [imageEntity(spec.runtime.image)]));
+  } else if (image !== undefined) {
+    // The denial names the field the author wrote (language), and the image it stands for.
+    const resolved = check("spec.runtime.language", "agent:useImage", uid("Image", image), [imageEntity(image)]);
+    checks.push({ ...resolved, detail: `${spec.runtime.language ?? ""} ${spec.runtime.version ?? ""} runs image ${image}` });
   }
 
   // Allow mode reaches everything not denylisted: it is checked as egress to Domain::"*".
@@ -81,31 +87,45 @@ function seconds(text: string): number {
 
 export interface SpawnCheck {
   readonly namespace: string;
-  /** The parent: an Execution (run-time spawn) or an Agent (a Swarm member definition). */
-  readonly parent: { readonly execution: string; readonly agent: string } | { readonly agent: string };
+  /** The parent: an Execution (run-time spawn), a Swarm (its members), or an Agent. */
+  readonly parent:
+    | { readonly execution: string; readonly agent: string; readonly depth?: number }
+    | { readonly swarm: string }
+    | { readonly agent: string };
   /** The Agent the child runs. */
   readonly childAgent: string;
   readonly depth: number;
   readonly maxDepth: number;
   readonly maxMembers: number;
+  /** The swarm's Executions counting the child; default 1 (the child alone). */
+  readonly members?: number;
+  /** Whether the swarm's limits.allowedAgents allow the child's Agent; default true. */
+  readonly agentAllowed?: boolean;
   readonly field: string;
+  readonly detail?: string;
+}
+
+function parentOf(s: SpawnCheck): { principal: Uid; entities: AuthorizationRequest["entities"] } {
+  const p = s.parent;
+  if ("execution" in p) return { principal: executionUid(s.namespace, p.execution), entities: executionEntities(s.namespace, p.execution, p.agent, p.depth ?? 0) };
+  if ("swarm" in p) return { principal: swarmUid(s.namespace, p.swarm), entities: swarmEntities(s.namespace, p.swarm) };
+  return { principal: agentUid(s.namespace, p.agent), entities: agentEntities(s.namespace, p.agent) };
 }
 
 export function spawnCheck(s: SpawnCheck): AdmissionCheck {
-  const principal = "execution" in s.parent ? executionUid(s.namespace, s.parent.execution) : agentUid(s.namespace, s.parent.agent);
-  const entities = [
-    ...("execution" in s.parent ? executionEntities(s.namespace, s.parent.execution, s.parent.agent) : agentEntities(s.namespace, s.parent.agent)),
-    ...agentEntities(s.namespace, s.childAgent),
-  ];
+  const { principal, entities } = parentOf(s);
   return {
     field: s.field,
     request: {
       principal,
       action: "agent:spawn",
       resource: agentUid(s.namespace, s.childAgent),
-      context: { depth: s.depth, maxDepth: s.maxDepth, maxMembers: s.maxMembers },
-      entities,
+      context: {
+        depth: s.depth, maxDepth: s.maxDepth, maxMembers: s.maxMembers, members: s.members ?? 1, agentAllowed: s.agentAllowed ?? true,
+      },
+      entities: [...(entities ?? []), ...agentEntities(s.namespace, s.childAgent)],
     },
+    ...(s.detail !== undefined ? { detail: s.detail } : {}),
   };
 }
 
@@ -131,7 +151,8 @@ export function evaluateAdmission(
     if (d.decision === "allow") continue;
     const why = d.reasons.length > 0 ? `denied by policy ${d.reasons.join(", ")}` : "no policy permits it";
     const errors = d.errors.length > 0 ? ` (${d.errors.join("; ")})` : "";
-    denials.push({ field: c.field, message: `${c.field}: ${why}${errors}`, policies: d.reasons });
+    const detail = c.detail === undefined ? "" : ` (${c.detail})`;
+    denials.push({ field: c.field, message: `${c.field}: ${why}${errors}${detail}`, policies: d.reasons });
   }
   return { allowed: denials.length === 0, denials, reasons: [...reasons], revision };
 }

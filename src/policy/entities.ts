@@ -50,6 +50,12 @@ export function executionEntities(ns: string, name: string, agent: string, depth
   return [entity(executionUid(ns, name), { namespace: ns, name, agent, depth }, [agentUid(ns, agent), namespaceUid(ns)])];
 }
 
+export const swarmUid = (ns: string, name: string): Uid => uid("Swarm", `${ns}/${name}`);
+
+export function swarmEntities(ns: string, name: string): EntityJson[] {
+  return [entity(swarmUid(ns, name), { namespace: ns, name }, [namespaceUid(ns)])];
+}
+
 /** fs.read is in fs.*; mcp:github.create_issue is in mcp:github; wildcards and servers are roots. */
 export function toolGroup(name: string): string | undefined {
   if (name.startsWith("mcp:")) {

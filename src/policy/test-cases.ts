@@ -30,11 +30,17 @@ const agent = z.strictObject({
 
 const spawn = z.strictObject({
   namespace: z.string().default(DEFAULT_NS),
-  parent: z.union([z.strictObject({ execution: z.string(), agent: z.string() }), z.strictObject({ agent: z.string() })]),
+  parent: z.union([
+    z.strictObject({ execution: z.string(), agent: z.string(), depth: z.number().int().optional() }),
+    z.strictObject({ swarm: z.string() }),
+    z.strictObject({ agent: z.string() }),
+  ]),
   childAgent: z.string(),
   depth: z.number().int(),
   maxDepth: z.number().int(),
   maxMembers: z.number().int(),
+  members: z.number().int().optional(),
+  agentAllowed: z.boolean().optional(),
 });
 
 const request = z.strictObject({

@@ -4,16 +4,18 @@
  * checks CEL cannot make. References (image, model, volumes, tools, tags) stay Ready's business:
  * they may legitimately be created after the Agent. With policies, the Cedar admission checks
  * (src/policy/admission.ts): the tools, image, egress, volumes, paths and budgets the namespace
- * permits.
+ * permits. An Agent giving language+version is checked on the image the runtime registry maps
+ * it to (the controller's own resolveImage, on the cached registry); one the registry cannot
+ * resolve yet has no image to check, and Ready says why.
  */
-import { DEFAULT_REGISTRY } from "../../controllers/agent/registry.ts";
+import { DEFAULT_REGISTRY, resolveImage } from "../../controllers/agent/registry.ts";
 import { ConditionType, Reason } from "../../controllers/agent/reasons.ts";
-import { readAgentSpec } from "../../controllers/agent/spec.ts";
+import { readAgentSpec, type AgentView } from "../../controllers/agent/spec.ts";
 import type { AgentSpec } from "../../src/api/index.ts";
 import { agentAdmissionChecks } from "../../src/policy/admission.ts";
 import { agentStatus, type Observed } from "../../controllers/agent/status.ts";
 import type { Violation } from "../review.ts";
-import { readingViolation, specOf, type KindWebhook, type ValidateContext } from "./kind.ts";
+import { readingViolation, specOf, type AdmissionLookup, type KindWebhook, type ValidateContext } from "./kind.ts";
 import { policyViolations } from "./policy.ts";
 import { thresholdDefaults, validatorViolations } from "./validators.ts";
 
@@ -41,6 +43,14 @@ const nameOf = (object: unknown, context: ValidateContext | undefined): string =
   return typeof name === "string" ? name : "";
 };
 
+/** The image language+version resolves to now, when the registry has it. */
+function resolvedImage(spec: AgentSpec, lookup: AdmissionLookup | undefined): string | undefined {
+  if (spec.runtime.image !== undefined || lookup === undefined) return undefined;
+  const { ref, data } = lookup.runtimeRegistry();
+  const resolution = resolveImage(spec.runtime as AgentView["runtime"], data, ref);
+  return "image" in resolution ? resolution.image : undefined;
+}
+
 export const agentWebhook: KindWebhook = {
   validate(object, context) {
     const spec = specOf(object);
@@ -51,9 +61,13 @@ export const agentWebhook: KindWebhook = {
       ...validatorViolations(execution.validation, "spec.execution.validation"),
       ...validatorViolations(execution.toolValidation, "spec.execution.toolValidation"),
       // The spec read as the controller reads it; its shape is the CRD's (the API server checked it).
-      ...policyViolations(() => agentAdmissionChecks({
-        namespace: context?.namespace ?? "", name: nameOf(object, context), spec: spec as AgentSpec,
-      }), context),
+      ...policyViolations(() => {
+        const image = resolvedImage(spec as AgentSpec, context?.lookup);
+        return agentAdmissionChecks({
+          namespace: context?.namespace ?? "", name: nameOf(object, context), spec: spec as AgentSpec,
+          ...(image !== undefined ? { resolvedImage: image } : {}),
+        });
+      }, context),
     ];
   },
   defaults(object) {
