@@ -67,7 +67,7 @@ async function main(): Promise<void> {
   }
   // Every replica serves the admission webhooks (--webhook-addr), leader or not, holding Agents
   // to the same per-namespace Cedar policies as the gateway.
-  const webhooks = await startOperatorWebhooks({ config, client, informers, log, ...(services ? { policies: services.policies } : {}) });
+  const webhooks = await startOperatorWebhooks({ config, client, informers, log, metrics: metrics.webhooks, ...(services ? { policies: services.policies } : {}) });
   const manager = new Manager({
     config,
     client,

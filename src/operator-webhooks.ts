@@ -8,6 +8,7 @@
  * against the schema before they are stored. Wiring only.
  */
 import type { Logger } from "pino";
+import type { WebhookMetrics } from "../webhooks/metrics.ts";
 import { MUTATING_WEBHOOKS, VALIDATING_WEBHOOKS } from "../webhooks/configurations.ts";
 import { renderWebhookConfigurations, startWebhooks, type AdmissionPolicies, type Webhooks } from "../webhooks/index.ts";
 import type { OperatorConfig } from "./config/schema.ts";
@@ -31,10 +32,12 @@ export interface WebhooksInput {
    * ConfigMap informer.
    */
   readonly policies?: AdmissionPolicies;
+  /** Admission latency on the operator's registry (docs/metrics.md). */
+  readonly metrics?: WebhookMetrics;
 }
 
 /** Starts the webhook server when --webhook-addr is set; undefined otherwise. */
-export async function startOperatorWebhooks({ config, client, log, informers, policies }: WebhooksInput): Promise<Webhooks | undefined> {
+export async function startOperatorWebhooks({ config, client, log, informers, policies, metrics }: WebhooksInput): Promise<Webhooks | undefined> {
   if (config.webhookAddr === undefined) return undefined;
   const configMaps = informers.informer(CONFIGMAPS);
   const own = policies === undefined
@@ -54,6 +57,7 @@ export async function startOperatorWebhooks({ config, client, log, informers, po
       policies: policies ?? own!,
       lookup,
       policyConfigMaps: { configMaps: () => configMaps.list(), operatorNamespace: config.namespace },
+      ...(metrics !== undefined ? { metrics } : {}),
     });
   } catch (err) {
     own?.stop();

@@ -25,8 +25,14 @@ export function createWebhookMetrics(registry: Registry): WebhookMetrics {
   };
 }
 
-/** Pure: the labels of one answered admission (its request as the API server sent it); `kind` as routed (Agent, ConfigMap, …). */
-export function admissionLabels(mode: Mode, kind: string, review: unknown, answer: Answer): Record<"webhook" | "kind" | "operation" | "allowed", string> {
+/** Which webhook answered: its mode and the kind it admits (Agent, …, ConfigMap for policy ConfigMaps). */
+export interface AdmissionRoute {
+  readonly mode: Mode;
+  readonly kind: string;
+}
+
+/** Pure: the labels of one answered admission (its request as the API server sent it). */
+export function admissionLabels({ mode, kind }: AdmissionRoute, review: unknown, answer: Answer): Record<"webhook" | "kind" | "operation" | "allowed", string> {
   const operation = (review as { request?: { operation?: unknown } } | null)?.request?.operation;
   const allowed = answer.status !== 200 ? "error" : String((answer.body as { response?: { allowed?: unknown } }).response?.allowed === true);
   return {
@@ -37,6 +43,6 @@ export function admissionLabels(mode: Mode, kind: string, review: unknown, answe
   };
 }
 
-export function observeAdmission(metrics: WebhookMetrics | undefined, mode: Mode, kind: string, review: unknown, answer: Answer, seconds: number): void {
-  metrics?.admissionSeconds.observe(admissionLabels(mode, kind, review, answer), seconds);
+export function observeAdmission(metrics: WebhookMetrics | undefined, route: AdmissionRoute, review: unknown, answer: Answer, seconds: number): void {
+  metrics?.admissionSeconds.observe(admissionLabels(route, review, answer), seconds);
 }

@@ -8,6 +8,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Logger } from "pino";
 import { admit, routeOf, type AdmitOptions } from "./admission.ts";
+import { observeAdmission, type WebhookMetrics } from "./metrics.ts";
 import { admitPolicyConfigMap, POLICY_CONFIGMAP_PATH, type PolicyConfigMapContext } from "./policy-configmap.ts";
 
 /** An AdmissionReview holds the object and the old object (each ≤ 1.5 MiB in etcd). */
@@ -32,6 +33,8 @@ export interface ListenOptions {
   readonly lookup?: AdmitOptions["lookup"];
   /** The ConfigMaps policy ConfigMaps are checked with; absent, each is checked alone. */
   readonly policyConfigMaps?: PolicyConfigMapContext;
+  /** Admission latency by kind, operation and verdict (docs/metrics.md); absent, not measured. */
+  readonly metrics?: WebhookMetrics;
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {
@@ -60,7 +63,8 @@ function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
   });
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, { log, policies, lookup, policyConfigMaps }: ListenOptions): Promise<void> {
+async function handle(req: IncomingMessage, res: ServerResponse, { log, policies, lookup, policyConfigMaps, metrics }: ListenOptions): Promise<void> {
+  const started = performance.now();
   const path = (req.url ?? "/").split("?")[0] ?? "/";
   if (req.method === "GET" && path === "/healthz") return send(res, 200, { status: "ok" });
   const route = path === POLICY_CONFIGMAP_PATH ? "policy-configmap" : routeOf(path);
@@ -79,6 +83,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, { log, policies
     : admit(route.mode, route.kind, json, { ...(policies !== undefined ? { policies } : {}), ...(lookup !== undefined ? { lookup } : {}) });
   if (answer.status !== 200) log?.warn({ path, status: answer.status }, "Rejected a malformed admission request");
   send(res, answer.status, answer.body);
+  observeAdmission(metrics, route === "policy-configmap" ? { mode: "validate", kind: "ConfigMap" } : route, json, answer, (performance.now() - started) / 1000);
 }
 
 export function listenWebhooks(options: ListenOptions): Promise<WebhookServer> {

@@ -10,6 +10,7 @@ import { ensureCertificates, type StoreOptions } from "./certs/store.ts";
 import { DEFAULT_CONFIGURATION_NAMES, SERVICE, type ConfigurationNames } from "./configurations.ts";
 import type { AdmissionLookup, AdmissionPolicies } from "./kinds/kind.ts";
 import type { PolicyConfigMapContext } from "./policy-configmap.ts";
+import type { WebhookMetrics } from "./metrics.ts";
 import { listenWebhooks } from "./server.ts";
 
 const DAY_MS = 86_400_000;
@@ -43,6 +44,8 @@ export interface WebhookOptions {
   readonly lookup?: AdmissionLookup;
   /** The ConfigMaps a policy ConfigMap is checked with (its namespace's set); absent, each alone. */
   readonly policyConfigMaps?: PolicyConfigMapContext;
+  /** Admission latency (docs/metrics.md); absent, not measured. */
+  readonly metrics?: WebhookMetrics;
 }
 
 export interface Webhooks {
@@ -78,6 +81,7 @@ export async function startWebhooks(options: WebhookOptions): Promise<Webhooks> 
     ...(options.policies !== undefined ? { policies: options.policies } : {}),
     ...(options.lookup !== undefined ? { lookup: options.lookup } : {}),
     ...(options.policyConfigMaps !== undefined ? { policyConfigMaps: options.policyConfigMaps } : {}),
+    ...(options.metrics !== undefined ? { metrics: options.metrics } : {}),
   });
 
   const inject = async (bundle: string) => {
