@@ -18,6 +18,7 @@ import { createOperatorMetrics } from "./operator-metrics.ts";
 import { startExecutionServices, type ExecutionServices } from "./operator-services.ts";
 import { startOperatorWebhooks } from "./operator-webhooks.ts";
 import { reconcileLogController } from "./runtime/reconcile-log-controller.ts";
+import { SERVICE, startTracing } from "./telemetry/index.ts";
 import { exitOnSignals } from "./runtime/signals.ts";
 import type { ControllerSpec } from "./runtime/types.ts";
 
@@ -55,6 +56,8 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const log = createLogger({ level: config.logLevel, base: { identity: config.identity } });
+  // Only with an OTLP endpoint in the environment (docs/tracing.md); the gateway's spans are their own service.
+  const tracing = await startTracing(SERVICE.operator, { also: [SERVICE.gateway] });
   const client = createKubeClient(kubeConfig(config.kubeconfig));
   const informers = createInformerFactory(client, { log: log.child({ component: "informer" }) });
   // One registry for everything /metrics serves (docs/metrics.md).
@@ -84,9 +87,10 @@ async function main(): Promise<void> {
     await manager.stop();
     await services?.stop();
     await webhooks?.stop();
+    await tracing.shutdown();
   }, log);
 
-  log.info({ controllers: controllers.map((c) => c.name), namespace: config.namespace, leaderElect: config.leaderElect }, "Starting manager");
+  log.info({ controllers: controllers.map((c) => c.name), namespace: config.namespace, leaderElect: config.leaderElect, tracing: tracing.enabled }, "Starting manager");
   await manager.start();
 }
 

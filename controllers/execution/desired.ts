@@ -42,6 +42,8 @@ export interface PodOptions {
    * its path in AEGIS_SA_TOKEN_FILE; the pod attests with it. The default token stays unmounted.
    */
   readonly sealAudience?: string;
+  /** Tracing (docs/tracing.md): the collector endpoint, OTEL_SERVICE_NAME and TRACEPARENT; they replace the agent's own. */
+  readonly traceEnv?: readonly { name: string; value: string }[];
 }
 
 const labelValue = (value: string): string => bounded(value, 63);
@@ -50,8 +52,9 @@ export function iterationPod(execution: Owner, agent: AgentView, iteration: numb
   const name = execution.metadata.name ?? "";
   const namespace = execution.metadata.namespace ?? "";
   const workspace = options.workspacePath ?? DEFAULT_WORKSPACE;
+  const traced = new Set((options.traceEnv ?? []).map((e) => e.name));
   const env = [
-    ...agent.env.filter((e) => typeof e.name === "string" && !e.name.startsWith("AEGIS_")),
+    ...agent.env.filter((e) => typeof e.name === "string" && !e.name.startsWith("AEGIS_") && !traced.has(e.name)),
     { name: "AEGIS_GATEWAY_URL", value: options.gatewayUrl },
     { name: "AEGIS_EXECUTION_TOKEN", valueFrom: { secretKeyRef: { name: options.tokenSecret, key: TOKEN_KEY } } },
     { name: "AEGIS_EXECUTION", value: name },
@@ -61,6 +64,7 @@ export function iterationPod(execution: Owner, agent: AgentView, iteration: numb
     { name: "AEGIS_MAX_TOOL_ROUNDS", value: String(options.maxToolRounds ?? DEFAULT_MAX_TOOL_ROUNDS) },
     { name: "AEGIS_ITERATION_TIMEOUT", value: String(Math.max(1, Math.ceil(agent.iterationTimeoutMs / 1000))) },
     ...(options.sealAudience ? [{ name: "AEGIS_SA_TOKEN_FILE", value: `${SEAL_TOKEN_DIR}/token` }] : []),
+    ...(options.traceEnv ?? []),
   ];
   const sealMounts = options.sealAudience ? [{ name: SEAL_TOKEN_VOLUME, mountPath: SEAL_TOKEN_DIR, readOnly: true }] : [];
   const sealVolumes = options.sealAudience

@@ -9,6 +9,7 @@ import type { KubeObject } from "../../src/kube/types.ts";
 import { EXECUTIONS, PODS } from "../../src/kube/resources.ts";
 import { reportStatus } from "../../src/kube/status-report.ts";
 import type { ControllerDeps, Reconciler } from "../../src/runtime/types.ts";
+import { ATTR, childTraceEnv, executionAttributes, inSpan, SERVICE, tracerFor } from "../../src/telemetry/index.ts";
 import type { Judge } from "../../src/validators/index.ts";
 import { OUTPUT_PREVIEW_LENGTH } from "../../src/api/schema/execution.ts";
 import { iterationPod, type PodOptions } from "./desired.ts";
@@ -80,12 +81,16 @@ export function executionReconciler(deps: ControllerDeps, caches: Caches, option
       const action = decision.action;
       const next = decision.status;
       if (action.kind === "createPod" && agent) {
-        const token = await tokens.ensure(execution);
-        await grantIteration(credentials, record, { execution, spec, status, agent, iteration: action.iteration, token });
-        await record.record(execution, action.iteration, EventType.IterationStarted, { pod: action.podName });
-        const pod = iterationPod(execution, agent, action.iteration, { ...options.pod, tokenSecret: token.name });
-        await deps.client.create(PODS, pod).catch((err: unknown) => {
-          if (!isAlreadyExists(err)) throw err; // exists: the iteration already started, never a second pod
+        // One span per launch; the pod's runtime continues its trace (TRACEPARENT in the pod's env).
+        const attributes = { ...executionAttributes({ namespace: namespace ?? "", execution: name, iteration: action.iteration }), [ATTR.agent]: agent.name };
+        await inSpan(tracerFor(SERVICE.operator), "iteration.launch", { attributes }, async () => {
+          const token = await tokens.ensure(execution);
+          await grantIteration(credentials, record, { execution, spec, status, agent, iteration: action.iteration, token });
+          await record.record(execution, action.iteration, EventType.IterationStarted, { pod: action.podName });
+          const pod = iterationPod(execution, agent, action.iteration, { ...options.pod, tokenSecret: token.name, traceEnv: childTraceEnv(SERVICE.runtime) });
+          await deps.client.create(PODS, pod).catch((err: unknown) => {
+            if (!isAlreadyExists(err)) throw err; // exists: the iteration already started, never a second pod
+          });
         });
       } else if (next.phase === "Running" && agent && observed.podView && !observed.podView.deleting) {
         // A running iteration: make sure the gateway knows it (a restarted operator does not).

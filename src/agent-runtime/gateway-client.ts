@@ -4,11 +4,13 @@
 // capped backoff for up to a window (default 60 s). Other HTTP errors are never retried here: the
 // gateway retries providers itself, and every gateway write is idempotent.
 import { readFile } from "node:fs/promises";
+import { trace } from "@opentelemetry/api";
 import { exportPublicJwk, generateKeyPair } from "../seal/keys.ts";
 import { encodeEnvelope, signEnvelope } from "../seal/sign.ts";
 import type { ChatRequest } from "./chat-wire.ts";
 import { GatewayError, isConnectionError } from "./gateway-errors.ts";
 import { iterationSchema, type IterationInfo } from "./iteration.ts";
+import { inSpan, SERVICE, SpanKind, traceHeaders, tracerFor } from "../telemetry/index.ts";
 
 /** The result of a tool the gateway ran itself (an MCP tool): the runtime runs nothing and reports nothing. */
 export type GatewayToolResult = { ok: true; content: unknown } | { ok: false; error: unknown };
@@ -103,7 +105,10 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
     let reattested = false;
     for (let attempt = 1; ; attempt++) {
       try {
-        return await once(name, method, path, await encode(name, path, body, signal), signal, ms);
+        const encoded = await encode(name, path, body, signal);
+        // A CLIENT span per attempt; its traceparent header makes the gateway's span its child.
+        const attributes = { "http.request.method": method, "url.path": path };
+        return await inSpan(tracerFor(SERVICE.runtime), name, { kind: SpanKind.CLIENT, attributes }, () => once(name, method, path, encoded, signal, ms));
       } catch (error) {
         if (error instanceof GatewayError && error.sealCode !== undefined && REATTEST.has(error.sealCode) && !reattested && signedPath(path)) {
           reattested = true;
@@ -126,10 +131,11 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
     try {
       response = await fetch(`${options.baseUrl}${path}`, {
         method,
-        headers: { authorization: `Bearer ${options.token}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+        headers: { ...traceHeaders(), authorization: `Bearer ${options.token}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
         body,
         signal: AbortSignal.any([signal, timeout]),
       });
+      trace.getActiveSpan()?.setAttribute("http.response.status_code", response.status);
       text = await response.text();
     } catch (error) {
       if (signal.aborted) throw new GatewayError("Aborted", name, "aborted", { cause: error });

@@ -1,6 +1,8 @@
 // The agent-runtime program (`node src/agent-runtime/main.ts`): the process in each iteration's
 // pod. Reads the contract's env, runs one iteration against the gateway, exits with its code.
-// Logs are JSON lines on stderr; the token is never logged.
+// Logs are JSON lines on stderr; the token is never logged. With an OTLP endpoint set, the
+// iteration is a span continuing the operator's trace (TRACEPARENT), see docs/tracing.md.
+import { context, type Span } from "@opentelemetry/api";
 import { pino } from "pino";
 import { createLogger } from "../log/logger.ts";
 import { loadConfig } from "./config.ts";
@@ -8,8 +10,11 @@ import { createGatewayClient } from "./gateway-client.ts";
 import { EXIT_CODES } from "./outcome.ts";
 import { runIteration } from "./run-iteration.ts";
 import { createBuiltinRegistry } from "./tools/index.ts";
+import { contextFromEnv, executionAttributes, inSpan, SERVICE, startTracing, tracerFor } from "../telemetry/index.ts";
 
-async function main(): Promise<number> {
+const tracing = await startTracing(SERVICE.runtime);
+
+async function main(span: Span): Promise<number> {
   const loaded = loadConfig(process.env);
   if (!loaded.ok) {
     const log = createLogger({ level: "info", base: { component: "agent-runtime" }, destination: pino.destination({ fd: 2, sync: true }) });
@@ -17,6 +22,7 @@ async function main(): Promise<number> {
     return EXIT_CODES.config;
   }
   const { config } = loaded;
+  span.setAttributes(executionAttributes(config));
   const log = createLogger({
     level: config.logLevel,
     base: { component: "agent-runtime", execution: config.execution, namespace: config.namespace, iteration: config.iteration },
@@ -49,16 +55,20 @@ async function main(): Promise<number> {
     terminate: terminate.signal,
   });
   const { outcome } = result;
+  span.setAttributes({ "aegis.exit_code": result.exitCode, "aegis.outcome": outcome.reason, "aegis.rounds": outcome.rounds, "aegis.tool_calls": outcome.toolCalls });
   const fields = { reason: outcome.reason, exitCode: result.exitCode, rounds: outcome.rounds, toolCalls: outcome.toolCalls, outputChars: outcome.output.length, reported: result.reported };
   if (result.exitCode === 0) log.info(fields, "Finished the iteration");
   else log.error({ ...fields, error: outcome.error }, "Ended the iteration");
   return result.exitCode;
 }
 
-main().then(
-  (code) => process.exit(code),
+/** Exits once the spans are exported (bounded). */
+const exit = (code: number): void => void tracing.shutdown().finally(() => process.exit(code));
+
+context.with(contextFromEnv(process.env), () => inSpan(tracerFor(SERVICE.runtime), "iteration.run", {}, main)).then(
+  exit,
   (error: unknown) => {
     process.stderr.write(`${JSON.stringify({ level: "fatal", msg: "Crashed", err: error instanceof Error ? error.message : String(error) })}\n`);
-    process.exit(EXIT_CODES.failed);
+    exit(EXIT_CODES.failed);
   },
 );

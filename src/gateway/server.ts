@@ -28,6 +28,8 @@ import { authorizeToolCall, type GatewayPolicies, type PolicyViolation } from ".
 import { httpStatus, type SealFailure } from "../seal/codes.ts";
 import type { GatewaySeal } from "./seal.ts";
 import { serveTranscript, TRANSCRIPT_PATH, TRANSCRIPT_ROUTE, type TranscriptOptions } from "./transcript-stream.ts";
+import { trace } from "@opentelemetry/api";
+import { executionAttributes, SERVICE, traceRequest, tracerFor } from "../telemetry/index.ts";
 
 export interface GatewayOptions {
   readonly port: number;
@@ -395,6 +397,7 @@ export async function startGateway(o: GatewayOptions): Promise<Gateway> {
     if (found.status === 401) throw new HttpError(401, "unknown or missing execution token");
     if (found.status !== 200) throw new HttpError(403, "the execution of this token has finished");
     const grant = found.grant;
+    trace.getActiveSpan()?.setAttributes(executionAttributes(grant));
     if (name === "/v1/iteration") {
       send(res, 200, { execution: grant.execution, namespace: grant.namespace, iteration: grant.iteration, model: grant.model, ...grant.payload, tools: await iterationTools(grant) });
       return;
@@ -410,7 +413,8 @@ export async function startGateway(o: GatewayOptions): Promise<Gateway> {
     const started = process.hrtime.bigint();
     const path = (req.url ?? "/").split("?")[0] ?? "/";
     const routeName = routeOf(path);
-    route(req, res, path, routeName)
+    // A SERVER span per request, continuing the caller's traceparent (docs/tracing.md).
+    traceRequest(tracerFor(SERVICE.gateway), req, res, routeName, () => route(req, res, path, routeName))
       .catch((error: unknown) => {
         if (error instanceof SealRefusal) {
           if (!res.headersSent) send(res, httpStatus(error.failure.code), { code: error.failure.code, message: error.failure.message });

@@ -2,6 +2,10 @@
 import { readFile } from "node:fs/promises";
 import { parseCli, USAGE } from "./cli.ts";
 import { startScriptedModelServer } from "./server.ts";
+import { SERVICE, startTracing } from "../telemetry/index.ts";
+
+// Spans only with an OTLP endpoint in the environment (docs/tracing.md).
+const tracing = await startTracing(SERVICE.model);
 
 async function main(): Promise<number> {
   const cli = parseCli(process.argv.slice(2));
@@ -35,3 +39,4 @@ async function main(): Promise<number> {
 }
 
 process.exitCode = await main();
+await tracing.shutdown();

@@ -7,8 +7,13 @@ import { createPlayer, type Player } from "./player.ts";
 import { createRequestLog, type LoggedRequest, type RequestFilter } from "./request-log.ts";
 import { parseScript, validateScript, type Script } from "./script.ts";
 import { ANTHROPIC, OPENAI, type WireFormat } from "./wire.ts";
+import { SERVICE, traceRequest, tracerFor } from "../telemetry/index.ts";
 
 const BODY_LIMIT = 16 * 1024 * 1024;
+const PATHS = ["/v1/chat/completions", "/v1/messages", "/v1/models", "/_scripted/requests", "/_scripted/script", "/healthz"];
+
+/** A request's path without trailing slashes. */
+const pathOf = (req: IncomingMessage): string => (URL.parse(req.url ?? "/", "http://localhost")?.pathname ?? "/").replace(/\/+$/, "") || "/";
 
 export interface ScriptedModelServerOptions {
   /** A validated script, a decoded value to validate, or YAML/JSON text. */
@@ -86,7 +91,7 @@ export async function startScriptedModelServer(options: ScriptedModelServerOptio
         return sendJson(res, 200, { models: Object.keys(script.models) });
       }
       default: {
-        const known = ["/v1/chat/completions", "/v1/messages", "/v1/models", "/_scripted/requests", "/_scripted/script", "/healthz"].includes(path);
+        const known = PATHS.includes(path);
         const status = known ? 405 : 404;
         return sendJson(res, status, format.error(status, known ? `method ${method} not allowed on ${path}` : `no route ${method} ${path}`));
       }
@@ -94,7 +99,9 @@ export async function startScriptedModelServer(options: ScriptedModelServerOptio
   }
 
   const server = createServer((req, res) => {
-    route(req, res).catch((error: unknown) => {
+    // With tracing on (main.ts), a SERVER span per request continuing the caller's traceparent.
+    const path = pathOf(req);
+    traceRequest(tracerFor(SERVICE.model), req, res, PATHS.includes(path) ? path : "other", () => route(req, res)).catch((error: unknown) => {
       if (res.headersSent) return void res.destroy();
       const format = formatFor(req.url ?? "", req);
       if (error instanceof BodyTooLarge) return sendJson(res, 413, format.error(413, error.message));

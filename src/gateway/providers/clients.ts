@@ -7,6 +7,7 @@ import { anthropicStreamDecoder, fromAnthropicResponse, toAnthropicBody } from "
 import { callProvider, openProviderStream, ProviderError, scrub, type ProviderStream } from "./http.ts";
 import { decodeResultToolNames, encodeRequestToolNames } from "../tool-name-table.ts";
 import type { ChatDelta, ChatRequest, ChatResult, ProviderClient } from "./types.ts";
+import { inSpan, inStreamSpan, SERVICE, SpanKind, tracerFor } from "../../telemetry/index.ts";
 
 export type ProviderFlavour = "openai" | "anthropic";
 
@@ -74,20 +75,27 @@ export function createProviderClient(s: ProviderSettings): ProviderClient {
       throw new ProviderError(scrub(`provider ${s.name} gave a malformed stream: ${(error as Error).message}`, secrets), 502, 1);
     }
   }
+  /** A CLIENT span per call (retries included): provider, model and token counts, never the messages. */
+  const span = (req: ChatRequest) => ({
+    kind: SpanKind.CLIENT,
+    attributes: { "gen_ai.operation.name": "chat", "gen_ai.provider.name": s.name, "gen_ai.request.model": req.model, "server.address": URL.parse(wire.url)?.hostname ?? "", "aegis.provider.flavour": s.flavour },
+  });
   return {
     name: s.name,
-    async chat(req: ChatRequest, options = {}): Promise<ChatResult> {
+    chat: (req: ChatRequest, options = {}): Promise<ChatResult> => inSpan(tracerFor(SERVICE.gateway), `chat ${req.model}`, span(req), async (traced) => {
       // Providers take only ^[a-zA-Z0-9_-]{1,64}$ tool names: encode them, decode the answer's.
       const { request, table } = encodeRequestToolNames(req);
       const signal = options.signal === undefined ? {} : { signal: options.signal };
       const json = await callProvider({ ...common, ...signal, url: wire.url, headers: wire.headers, body: wire.body(request) });
-      return decodeResultToolNames(decode(wire.answer, json), table);
-    },
-    async stream(req: ChatRequest, options = {}): Promise<AsyncIterable<ChatDelta>> {
+      const result = decodeResultToolNames(decode(wire.answer, json), table);
+      traced.setAttributes({ "gen_ai.usage.input_tokens": result.usage.input, "gen_ai.usage.output_tokens": result.usage.output });
+      return result;
+    }),
+    stream: (req: ChatRequest, options = {}): Promise<AsyncIterable<ChatDelta>> => inStreamSpan(tracerFor(SERVICE.gateway), `chat ${req.model}`, span(req), async () => {
       const { request, table } = encodeRequestToolNames(req);
       const signal = options.signal === undefined ? {} : { signal: options.signal };
       const stream = await openProviderStream({ ...common, ...signal, url: wire.url, headers: wire.headers, body: { ...wire.body(request), ...wire.streamed } });
       return deltas(stream, wire.decoder((name) => table.fromWire(name)));
-    },
+    }),
   };
 }

@@ -5,6 +5,7 @@
 import { setTimeout as sleepFor } from "node:timers/promises";
 import { createSseParser, type SseEvent } from "../../model-server/sse.ts";
 import { isRetryableStatus, parseRetryAfter, retryDelayMs, type RetryPolicy } from "../retry.ts";
+import { traceHeaders } from "../../telemetry/index.ts";
 
 export interface CallOptions {
   readonly provider: string;
@@ -56,7 +57,7 @@ async function refused(res: Response): Promise<Attempt<never>> {
 }
 
 const post = (o: CallOptions, signal: AbortSignal): Promise<Response> =>
-  fetch(o.url, { method: "POST", headers: { "content-type": "application/json", ...o.headers }, body: JSON.stringify(o.body), signal });
+  fetch(o.url, { method: "POST", headers: { "content-type": "application/json", ...traceHeaders(), ...o.headers }, body: JSON.stringify(o.body), signal });
 
 async function attemptJson(o: CallOptions): Promise<Attempt<unknown>> {
   try {
