@@ -27,10 +27,31 @@ export interface PodFacts {
   readonly iteration: number;
 }
 
+/** How long a retired key is still trusted: the longest lifetime a token may have (docs/seal.md §3). */
+export const SEAL_KEY_RETENTION_MS = 3_600_000;
+
+/** A gateway key that signed before the current one: tokens it signed verify until they expire. */
+export interface RetiredKey {
+  readonly kid: string;
+  readonly publicKey: KeyObject;
+  /** Epoch milliseconds when the next key replaced it. */
+  readonly retiredAt: number;
+}
+
 export interface SealSigningKey {
   readonly kid: string;
   readonly privateKey: KeyObject;
   readonly publicKey: KeyObject;
+  /** The keys it replaced (newest first): verified, never used to sign, dropped SEAL_KEY_RETENTION_MS after their retirement. */
+  readonly previous?: readonly RetiredKey[];
+}
+
+/** The keys tokens verify with at `now`: the signing key and the retired keys whose tokens may still be live. */
+export function verificationKeys(key: SealSigningKey, now: number): Map<string, KeyObject> {
+  const keys = new Map<string, KeyObject>();
+  for (const old of key.previous ?? []) if (now < old.retiredAt + SEAL_KEY_RETENTION_MS && old.kid !== key.kid) keys.set(old.kid, old.publicKey);
+  keys.set(key.kid, key.publicKey);
+  return keys;
 }
 
 export interface GatewaySealOptions {
@@ -66,7 +87,18 @@ export function createGatewaySeal(options: GatewaySealOptions, grantOf: GrantFin
   const issuer = options.issuer ?? SEAL_ISSUER;
   const ttlSeconds = options.ttlSeconds ?? 600;
   const maxBytes = options.maxBytes ?? SEAL_MAX_BYTES;
-  const keys = new Map([[options.signingKey.kid, options.signingKey.publicKey]]);
+  // Rebuilt only when a retired key's retention ends (the token cache then stops trusting its tokens too).
+  const ends = (options.signingKey.previous ?? []).map((k) => k.retiredAt + SEAL_KEY_RETENTION_MS);
+  let keys = new Map<string, KeyObject>();
+  let keysUntil = -Infinity;
+  const currentKeys = (): Map<string, KeyObject> => {
+    const now = clock();
+    if (now >= keysUntil) {
+      keys = verificationKeys(options.signingKey, now);
+      keysUntil = Math.min(Infinity, ...ends.filter((end) => end > now));
+    }
+    return keys;
+  };
   const nonces = createNonceCache({ capacity: options.nonceCapacity ?? 100_000, retentionMs: 60_000, clock });
   const tokens = createTokenCache(10_000);
   // One key per pod uid: a leaked SA token cannot bind a second key (re-attesting the same key is fine).
@@ -93,7 +125,7 @@ export function createGatewaySeal(options: GatewaySealOptions, grantOf: GrantFin
     maxBytes,
     attest: (body) => attest(body, { tokenReview: options.tokenReview, issueToken: issueFor, audience }),
     verify: (body, route, grant) => verifyEnvelope(body, {
-      keys, issuer, audience, route, nonces, tokens, clock, maxBytes,
+      keys: currentKeys(), issuer, audience, route, nonces, tokens, clock, maxBytes,
       expect: { execution: `${grant.namespace}/${grant.execution}`, iteration: grant.iteration, scope: SEAL_SCOPE },
     }),
   };
