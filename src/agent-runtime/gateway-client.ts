@@ -10,6 +10,7 @@ import { encodeEnvelope, signEnvelope } from "../seal/sign.ts";
 import type { ChatRequest } from "./chat-wire.ts";
 import { GatewayError, isConnectionError } from "./gateway-errors.ts";
 import { iterationSchema, type IterationInfo } from "./iteration.ts";
+import { createSealSession } from "./seal-session.ts";
 import { inSpan, SERVICE, SpanKind, traceHeaders, tracerFor } from "../telemetry/index.ts";
 
 /** The result of a tool the gateway ran itself (an MCP tool): the runtime runs nothing and reports nothing. */
@@ -72,7 +73,6 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
   const retryWindowMs = options.retryWindowMs ?? 60_000;
   const seal = options.seal;
   const keys = seal === undefined ? undefined : generateKeyPair();
-  let securityToken: Promise<string> | undefined;
 
   async function attestation(signal: AbortSignal): Promise<string> {
     const serviceAccountToken = (await readFile(seal!.saTokenFile, "utf8")).trim();
@@ -81,19 +81,14 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
     return answer.token;
   }
 
-  function tokenFor(signal: AbortSignal): Promise<string> {
-    securityToken ??= attestation(signal).catch((error: unknown) => {
-      securityToken = undefined;
-      throw error;
-    });
-    return securityToken;
-  }
+  // Re-attests before the token expires (seal-session.ts), and after a refusal below.
+  const session = createSealSession(attestation, seal?.clock ?? Date.now);
 
   /** The request body: JSON, or (SEAL) an envelope signed for this route, fresh per attempt. */
   async function encode(name: string, path: string, body: unknown, signal: AbortSignal): Promise<string | undefined> {
     if (body === undefined) return undefined;
     if (keys === undefined || !signedPath(path)) return JSON.stringify(body);
-    const token = await tokenFor(signal);
+    const token = await session.token(signal);
     // Through JSON first: undefined members vanish, as they would on the wire.
     const payload = JSON.parse(JSON.stringify(body)) as unknown;
     return encodeEnvelope(signEnvelope(payload, { route: name, token, privateKey: keys.privateKey, clock: seal?.clock ?? Date.now }));
@@ -112,7 +107,7 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
       } catch (error) {
         if (error instanceof GatewayError && error.sealCode !== undefined && REATTEST.has(error.sealCode) && !reattested && signedPath(path)) {
           reattested = true;
-          securityToken = undefined;
+          session.drop();
           continue;
         }
         const delay = retryDelay(error, attempt, retryDelayMs);
@@ -162,7 +157,7 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
   }
 
   return {
-    ...(keys === undefined ? {} : { attest: async (signal: AbortSignal) => void (await tokenFor(signal)) }),
+    ...(keys === undefined ? {} : { attest: async (signal: AbortSignal) => void (await session.token(signal)) }),
     async iteration(signal) {
       const body = await call("GET", "/v1/iteration", undefined, signal);
       const parsed = iterationSchema.safeParse(body);

@@ -23,7 +23,7 @@ import { createModelResolver } from "./resolve.ts";
 import {
   ATTACK_AGENT_TOOLS, ATTACK_POLICY, envelope, playAttack, post as postTo, SEAL_ATTACKS, type Answer, type AttackHarness, type AttackPod,
 } from "./seal-attack-table.ts";
-import { createGatewaySeal, SEAL_AUDIENCE, type PodFacts } from "./seal.ts";
+import { createGatewaySeal, SEAL_AUDIENCE, type PodFacts, type SealSigningKey } from "./seal.ts";
 import { startGateway, type Gateway } from "./server.ts";
 
 const NS = "team-s";
@@ -76,14 +76,10 @@ async function attestPod(pod: Pod, publicKey = pod.keys.publicKey): Promise<Answ
 
 const signed = (pod: Pod, payload: unknown, route = "POST /v1/tool-calls") => envelope(pod, payload, now, { route });
 
-beforeAll(async () => {
-  db = await createTestDatabase();
-  home = await mkdtemp(join(tmpdir(), "gateway-seal-test-"));
-  const log = pino({ level: "info" }, { write: (line: string) => void logLines.push(line) });
-  history = await openHistory({ databaseUrl: db.url, home, log: pino({ level: "silent" }) });
-  expect(store.update(BASE_POLICIES).ok).toBe(true);
+/** A gateway on `port` (0: any) signing with `key`, over this file's fake API server, history and policies. */
+function startSealGateway(key: SealSigningKey, port = 0): Promise<Gateway> {
   const seal = createGatewaySeal({
-    signingKey, clock,
+    signingKey: key, clock,
     tokenReview: (token, audiences) => {
       if (reviewDown) return Promise.reject(new Error("connection refused"));
       expect(audiences).toEqual([SEAL_AUDIENCE]);
@@ -91,10 +87,19 @@ beforeAll(async () => {
     },
     podOf: (namespace, name) => Promise.resolve(pods.get(`${namespace}/${name}`)),
   }, (uid, iteration) => credentials.grantOf(uid, iteration));
-  gateway = await startGateway({
-    port: 0, history: history.store, resolver: createModelResolver({ nodeConfigs: () => [], readSecret: () => Promise.resolve(undefined) }),
+  const log = pino({ level: "info" }, { write: (line: string) => void logLines.push(line) });
+  return startGateway({
+    port, history: history.store, resolver: createModelResolver({ nodeConfigs: () => [], readSecret: () => Promise.resolve(undefined) }),
     credentials, log, warmupMs: 0, policies: { forNamespace: () => store }, seal,
   });
+}
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  home = await mkdtemp(join(tmpdir(), "gateway-seal-test-"));
+  history = await openHistory({ databaseUrl: db.url, home, log: pino({ level: "silent" }) });
+  expect(store.update(BASE_POLICIES).ok).toBe(true);
+  gateway = await startSealGateway(signingKey);
 });
 
 afterAll(async () => {
@@ -134,18 +139,42 @@ describe("SEAL in the gateway", () => {
     expect((await history.store.eventsOf(pod.uid)).map((e) => e.type)).toEqual(["IterationOutput"]);
   });
 
-  it("the runtime's gateway client attests, signs and re-attests once when its token expired", async () => {
-    const pod = podFor("client");
-    const file = join(home, "sa-token");
+  const clientFor = async (pod: Pod, clientClock: () => number) => {
+    const file = join(home, `sa-token-${pod.execution}`);
     await writeFile(file, `${pod.saToken}\n`);
-    const client = createGatewayClient({ baseUrl: gateway.url, token: pod.bearer, seal: { saTokenFile: file, clock } });
-    const signal = new AbortController().signal;
+    return createGatewayClient({ baseUrl: gateway.url, token: pod.bearer, seal: { saTokenFile: file, clock: clientClock } });
+  };
+  const signal = new AbortController().signal;
+  const eventsOf = async (pod: Pod) => (await history.store.eventsOf(pod.uid)).map((e) => [e.type, (e.payload as { code?: string }).code]);
+
+  it("the runtime's gateway client re-attests before its token expires: an iteration longer than the token's lifetime is never refused", async () => {
+    const pod = podFor("client-long");
+    const client = await clientFor(pod, clock);
     await client.attest?.(signal);
     expect(await client.askToolCall({ seq: 1, name: "cmd.run", arguments: { command: "cat", args: ["a"] } }, signal)).toEqual({ decision: "allow" });
+    now += 490_000; // past 80 % of the 600 s token: the next call attests first
     await client.reportToolResult(1, { ok: true, content: "a", durationMs: 1 }, signal);
-    now += 601_000;
-    await client.postOutput({ output: "after expiry" }, signal);
-    expect((await history.store.eventsOf(pod.uid)).map((e) => [e.type, (e.payload as { code?: string }).code])).toEqual([["SealRejected", "TokenExpired"], ["IterationOutput", undefined]]);
+    now += 510_000; // the first token expired 400 s ago
+    await client.postOutput({ output: "after 1000 s" }, signal);
+    expect(await eventsOf(pod)).toEqual([["IterationOutput", undefined]]);
+  });
+
+  it("the runtime's gateway client re-attests once when a restarted gateway no longer knows its token's key", async () => {
+    const pod = podFor("client-restart");
+    const first = await startSealGateway({ kid: "gw-old", ...generateKeyPair() });
+    const port = Number(new URL(first.url).port);
+    const file = join(home, "sa-token-restart");
+    await writeFile(file, `${pod.saToken}\n`);
+    const client = createGatewayClient({ baseUrl: first.url, token: pod.bearer, seal: { saTokenFile: file, clock } });
+    await client.attest?.(signal);
+    await first.stop();
+    const second = await startSealGateway({ kid: "gw-new", ...generateKeyPair() }, port);
+    try {
+      await client.postOutput({ output: "after the restart" }, signal);
+    } finally {
+      await second.stop();
+    }
+    expect(await eventsOf(pod)).toEqual([["SealRejected", "UnknownKey"], ["IterationOutput", undefined]]);
   });
 
   // The shared attack table (src/gateway/seal-attack-table.ts), each case with two fresh pods.
