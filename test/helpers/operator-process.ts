@@ -28,8 +28,8 @@ export interface OperatorProcess {
   address(kind: "health" | "metrics"): Promise<string>;
 }
 
-/** Starts operators that are killed (SIGKILL) after the file's tests if they still run. */
-export function operatorProcesses(): (identity: string, args: readonly string[]) => OperatorProcess {
+/** Starts operators that are killed (SIGKILL) after the file's tests if they still run; `env()` is added to the test's own at each start. */
+export function operatorProcesses(env: () => Readonly<Record<string, string>> = () => ({})): (identity: string, args: readonly string[]) => OperatorProcess {
   const started: ChildProcess[] = [];
   afterAll(() => {
     for (const child of started) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
@@ -37,7 +37,7 @@ export function operatorProcesses(): (identity: string, args: readonly string[])
   return (identity, args) => {
     const child = spawn(process.execPath, [join(repoRoot(), "src", "main.ts"), "--identity", identity, ...args], {
       stdio: ["ignore", "pipe", "pipe"],
-      env: { ...process.env, KUBECONFIG: "" },
+      env: { ...process.env, ...env(), KUBECONFIG: "" },
     });
     started.push(child);
     const lines: LogLine[] = [];
