@@ -10,7 +10,6 @@ import { encodeEnvelope, signEnvelope } from "../seal/sign.ts";
 import type { ChatRequest } from "./chat-wire.ts";
 import { GatewayError, isConnectionError } from "./gateway-errors.ts";
 import { iterationSchema, type IterationInfo } from "./iteration.ts";
-import { inSpan, SERVICE, SpanKind, traceHeaders, tracerFor } from "../telemetry/index.ts";
 import { createSealSession } from "./seal-session.ts";
 import { inSpan, SERVICE, SpanKind, traceHeaders, tracerFor } from "../telemetry/index.ts";
 
