@@ -1,6 +1,7 @@
 // Spawn limits at admission (Execution with spec.parentRef, Swarm) and the image language+version
 // resolves to, against the shipped default policies (manifests/base/policies.yaml) and the
 // examples: normal use is admitted, denials name the field and the policy.
+import fc from "fast-check";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -150,5 +151,21 @@ describe("the image language+version resolves to", () => {
   it("is not checked while the registry cannot resolve it (Ready reports that)", () => {
     expect(answer("Agent", review("Agent", agent({ language: "python", version: "3.99" }), "strict"), lookup({ registry })).allowed).toBe(true);
     expect(answer("Agent", review("Agent", agent({ language: "python", version: "3.11" }), "strict"), lookup()).allowed).toBe(true);
+  });
+});
+
+describe("with policies and lookups", () => {
+  it("never throws, and answers every Execution and Swarm review", () => {
+    const found = lookup({ executions: [parent, execution("deep", { agentRef: { name: "coder" } }, { depth: 3 })], swarms: [crew] });
+    const spec = fc.oneof(
+      fc.anything(),
+      fc.record({ agentRef: fc.record({ name: fc.string() }), parentRef: fc.constantFrom("run-1", "deep", "gone"), swarmRef: fc.option(fc.constantFrom("crew", "gone"), { nil: undefined }) }),
+      fc.record({ members: fc.array(fc.record({ name: fc.string(), agentRef: fc.anything(), replicas: fc.anything() })), limits: fc.anything() }),
+    );
+    fc.assert(fc.property(fc.constantFrom("Execution", "Swarm" as const), spec, fc.constantFrom("CREATE", "UPDATE"), (kind, s, operation) => {
+      const object = { apiVersion: "aegis.dev/v1alpha1", kind, metadata: { name: "x" }, spec: s } as KubeObject;
+      const answered = admit("validate", kind, review(kind, object, "strict", operation, { ...object, spec: {} }), { policies, lookup: found });
+      expect(answered.status).toBe(200);
+    }), { numRuns: 300 });
   });
 });
