@@ -67,7 +67,7 @@ export function recordViolation(events: EventRecorder, v: PolicyViolation): Prom
  */
 async function sealSigningKey(client: KubeClient, namespace: string, log: Logger): Promise<SealSigningKey> {
   try {
-    return await loadSigningKey(client, namespace);
+    return await loadSigningKey(client, namespace, { log });
   } catch (error) {
     log.warn({ err: error, namespace }, "SEAL signing key not kept in a Secret; using a key of this process");
     const pair = generateKeyPair();
