@@ -203,6 +203,22 @@ describe("the event recorder", () => {
     const clusterScoped = await client.list<KubeObject & Record<string, unknown>>(EVENTS, { namespace: "default", fieldSelector: `regarding.name=nc-${ns}` });
     expect(clusterScoped.items.map((e) => e.reason)).toEqual(["Ready"]);
   });
+
+  it("rate-limits a repeated event per object and reason, and says how many were not recorded", async () => {
+    let now = Date.UTC(2026, 10, 22, 12, 0, 0);
+    const recorder = createEventRecorder(client, {
+      reportingController: "aegis.dev/test-controller", reportingInstance: "test-0", now: () => new Date(now), spamFilter: { burst: 3, refillMs: 60_000, maxKeys: 100 },
+    });
+    const subject = { ...(await client.create(CONFIGMAPS, configMap("spammed"))), apiVersion: "v1", kind: "ConfigMap" };
+    for (let i = 0; i < 10; i++) await recorder.record(subject, "Warning", "ToolPolicyViolation", `denied ${i}`);
+    await recorder.record(subject, "Normal", "Other", "a different reason still gets through");
+    now += 60_000;
+    await recorder.record(subject, "Warning", "ToolPolicyViolation", "denied after a minute");
+    const { items } = await client.list<KubeObject & Record<string, unknown>>(EVENTS, { namespace: ns, fieldSelector: "regarding.name=spammed" });
+    expect(items.map((e) => e.note).sort()).toEqual([
+      "a different reason still gets through", "denied 0", "denied 1", "denied 2", "denied after a minute (7 similar events not recorded)",
+    ]);
+  });
 });
 
 describe("watch", () => {
