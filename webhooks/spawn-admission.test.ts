@@ -155,7 +155,7 @@ describe("the image language+version resolves to", () => {
 });
 
 describe("with policies and lookups", () => {
-  it("never throws, and answers every Execution and Swarm review", () => {
+  it("never throws, and answers every Execution and Swarm review", { timeout: 30_000 }, () => {
     const found = lookup({ executions: [parent, execution("deep", { agentRef: { name: "coder" } }, { depth: 3 })], swarms: [crew] });
     const spec = fc.oneof(
       fc.anything(),
