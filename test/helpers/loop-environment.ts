@@ -49,13 +49,16 @@ export interface OperatorTarget {
   readonly gatewayPort: number;
   readonly databaseUrl: string;
   readonly namespace: string;
+  /** More flags, after the defaults: a later flag wins (another --kubeconfig, --leader-elect=true…). */
+  readonly args?: readonly string[];
 }
 
-/** Starts the operator (no leader election, scoped to the namespace) and waits until /readyz answers 200. */
+/** Starts the operator (no leader election, scoped to the namespace, unless `args` say otherwise) and waits until /readyz answers 200. */
 export async function launchOperator(start: (identity: string, args: readonly string[]) => OperatorProcess, identity: string, t: OperatorTarget): Promise<OperatorProcess> {
   const op = start(identity, [
     "--kubeconfig", kubeconfigPath(), "--leader-elect=false", "--health-addr", "127.0.0.1:0", "--metrics-addr", "127.0.0.1:0",
     "--gateway-addr", `127.0.0.1:${t.gatewayPort}`, "--database-url", t.databaseUrl, "--watch-namespaces", t.namespace, "--log-level", "info",
+    ...(t.args ?? []),
   ]);
   const health = await op.address("health");
   await eventually(async () => expect((await fetch(`http://${health}/readyz`)).status).toBe(200), { timeoutMs: 60_000, message: `${identity} ready` });
