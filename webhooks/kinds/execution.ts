@@ -9,7 +9,7 @@
  * the refs are immutable and a later update (cancel) must never be refused.
  */
 import { readExecutionSpec } from "../../controllers/execution/spec.ts";
-import { childExecutionCheck, parentFacts, swarmLimits } from "../../src/policy/spawn.ts";
+import { childExecutionCheck, parentFacts, swarmLimits, type SwarmFacts } from "../../src/policy/spawn.ts";
 import type { Violation } from "../review.ts";
 import { readingViolation, specOf, type KindWebhook, type ValidateContext } from "./kind.ts";
 import { policyViolations } from "./policy.ts";
@@ -28,7 +28,7 @@ function spawnViolations(spec: unknown, context: ValidateContext | undefined): V
     return [{ field: "spec.parentRef", message: `parent Execution ${parentName} not found in namespace ${namespace}: its depth and Agent are needed for the spawn check` }];
   }
   const swarmName = refOf(spec, "swarmRef");
-  let swarm;
+  let swarm: SwarmFacts | undefined;
   if (swarmName !== undefined) {
     const found = context.lookup?.swarm(namespace, swarmName);
     if (found === undefined) return [{ field: "spec.swarmRef", message: `Swarm ${swarmName} not found in namespace ${namespace}: its limits are needed for the spawn check` }];
