@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { exportPublicJwk, generateKeyPair } from "../seal/keys.ts";
 import { issueToken } from "../seal/token.ts";
 import type { ExecutionGrant } from "./credentials.ts";
-import { envelope, type AttackPod } from "./seal-attack-table.ts";
+import { envelope, type AttackPod } from "./test-seal-attacks.ts";
 import { keyCreatedAt, keyFromSecret, nextKid, rotatedKeyData } from "./seal-kube.ts";
 import { createGatewaySeal, SEAL_AUDIENCE, SEAL_ISSUER, SEAL_KEY_RETENTION_MS, verificationKeys, type SealSigningKey } from "./seal.ts";
 

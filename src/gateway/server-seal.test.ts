@@ -1,6 +1,6 @@
 // SEAL in the gateway over HTTP (docs/seal.md), with the real PostgreSQL and real Cedar policies:
 // pods attest through an injected TokenReview, their calls travel as signed envelopes, and the
-// attack table (seal-attack-table.ts, shared with test/integration/seal-attacks.int.test.ts) is
+// attack table (test-seal-attacks.ts, shared with test/integration/seal-attacks.int.test.ts) is
 // refused with the documented codes and statuses, each refusal recorded (a SealRejected history
 // event, a tool_calls deny for policy refusals).
 import { randomBytes } from "node:crypto";
@@ -22,7 +22,7 @@ import { createCredentialRegistry, type ExecutionGrant } from "./credentials.ts"
 import { createModelResolver } from "./resolve.ts";
 import {
   ATTACK_AGENT_TOOLS, ATTACK_POLICY, envelope, playAttack, post as postTo, SEAL_ATTACKS, type Answer, type AttackHarness, type AttackPod,
-} from "./seal-attack-table.ts";
+} from "./test-seal-attacks.ts";
 import { createGatewaySeal, SEAL_AUDIENCE, type PodFacts, type SealSigningKey } from "./seal.ts";
 import { startGateway, type Gateway } from "./server.ts";
 
@@ -177,7 +177,7 @@ describe("SEAL in the gateway", () => {
     expect(await eventsOf(pod)).toEqual([["SealRejected", "UnknownKey"], ["IterationOutput", undefined]]);
   });
 
-  // The shared attack table (src/gateway/seal-attack-table.ts), each case with two fresh pods.
+  // The shared attack table (src/gateway/test-seal-attacks.ts), each case with two fresh pods.
   it.each(SEAL_ATTACKS)("refuses: $name → $expected.code", async (attack) => {
     const pod = podFor(`atk-${randomBytes(3).toString("hex")}`);
     const other = podFor(`oth-${randomBytes(3).toString("hex")}`);

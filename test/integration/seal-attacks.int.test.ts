@@ -1,4 +1,4 @@
-// SEAL's attack table (src/gateway/seal-attack-table.ts, issue 5) against the real API server: the
+// SEAL's attack table (src/gateway/test-seal-attacks.ts, issue 5) against the real API server: the
 // gateway started as the operator wires it (startExecutionServices: TokenReview and pod lookups
 // through the API server, the signing key in its Secret, policies from labelled ConfigMaps, the
 // machine's PostgreSQL). Each case attests two real pods (Execution, ServiceAccount, Pod bound to
@@ -13,7 +13,7 @@ import { revisionLabel } from "../../src/gateway/policy-check.ts";
 import { keyFromSecret, SEAL_KEY_SECRET } from "../../src/gateway/seal-kube.ts";
 import {
   ATTACK_AGENT_TOOLS, ATTACK_POLICY, playAttack, post, SEAL_ATTACKS, type Answer, type AttackHarness, type AttackPod,
-} from "../../src/gateway/seal-attack-table.ts";
+} from "../../src/gateway/test-seal-attacks.ts";
 import { SEAL_AUDIENCE } from "../../src/gateway/seal.ts";
 import { createTestDatabase, type TestDatabase } from "../../src/history/test-database.ts";
 import { createKubeClient } from "../../src/kube/client.ts";

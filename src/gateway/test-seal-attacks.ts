@@ -2,7 +2,7 @@
 // over HTTP, each with its documented answer (docs/seal.md §5, docs/policy.md) and how it is
 // recorded. One table, two harnesses: src/gateway/server-seal.test.ts (injected TokenReview and
 // pod facts, a settable clock) and test/integration/seal-attacks.int.test.ts (the gateway as the
-// operator wires it, against the real API server). Test support only.
+// operator wires it, against the real API server). Test support only (test-*.ts never ship in an image).
 import { randomBytes, type KeyObject } from "node:crypto";
 import { expect } from "vitest";
 import type { HistoryStore } from "../history/store.ts";
