@@ -71,7 +71,8 @@ describe("compilePolicies", () => {
         for (const e of r.errors) expect(["fuzz.cedar", "(all)"]).toContain(e.source);
       }
     }), { numRuns: 300 });
-  });
+    // 300 Cedar parses: fast alone, slower on two busy cores.
+  }, 30_000);
 });
 
 describe("PolicyStore", () => {
