@@ -1,4 +1,4 @@
-import { request } from "node:https";
+import { Agent, request } from "node:https";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { issueCertificates } from "./certs/issue.ts";
 import { listenWebhooks, MAX_BODY_BYTES, type WebhookServer } from "./server.ts";
@@ -46,6 +46,25 @@ describe("the webhook server", () => {
     expect((await call(path, body)).status).toBe(status);
     expect((await call("/healthz", "", "GET")).status).toBe(200);
   });
+
+  it("keeps an idle connection open past Node's default (5 s + 1 s buffer), so the API server's reuse does not hit a closing socket", async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1, ca });
+    const get = () => new Promise<{ status: number; reused: boolean }>((resolve, reject) => {
+      const req = request({ host: "127.0.0.1", port: server.port, path: "/healthz", agent }, (res) => {
+        res.resume();
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, reused: req.reusedSocket }));
+      });
+      req.on("error", reject);
+      req.end();
+    });
+    try {
+      expect(await get()).toEqual({ status: 200, reused: false });
+      await new Promise((r) => setTimeout(r, 6_500));
+      expect(await get()).toEqual({ status: 200, reused: true });
+    } finally {
+      agent.destroy();
+    }
+  }, 15_000);
 
   it("serves new certificates after setCertificates", async () => {
     const next = await issueCertificates({ hosts: ["127.0.0.1"], now: new Date(), validityMs: 3_600_000 });

@@ -14,6 +14,13 @@ import { admitPolicyConfigMap, POLICY_CONFIGMAP_PATH, type PolicyConfigMapContex
 /** An AdmissionReview holds the object and the old object (each ≤ 1.5 MiB in etcd). */
 export const MAX_BODY_BYTES = 4 * 1024 * 1024;
 const REQUEST_TIMEOUT_MS = 5_000;
+/**
+ * Longer than the API server keeps an idle webhook connection (Go's IdleConnTimeout, 90 s), so
+ * the client always closes first. With Node's default (5 s plus a 1 s buffer) the server closed
+ * connections the API server was about to reuse: the call failed ("write: broken pipe"), and
+ * failurePolicy Fail made that a refused write (seen by bench/policy/admission-round-trip.ts).
+ */
+export const KEEP_ALIVE_TIMEOUT_MS = 120_000;
 
 export interface WebhookServer {
   readonly port: number;
@@ -97,6 +104,7 @@ export function listenWebhooks(options: ListenOptions): Promise<WebhookServer> {
   });
   server.requestTimeout = REQUEST_TIMEOUT_MS;
   server.headersTimeout = REQUEST_TIMEOUT_MS;
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
   return new Promise((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port, options.host, () => {
