@@ -15,6 +15,7 @@ import {
 } from "./gateway/index.ts";
 import { createMcpHub, mcpServersOf, type NodeConfigWithMcp } from "./gateway/mcp/index.ts";
 import { createGatewaySeal, SEAL_AUDIENCE, type SealSigningKey } from "./gateway/seal.ts";
+import { startSigningKeyRefresh, type SigningKeyRefresh } from "./gateway/seal-key-refresh.ts";
 import { kubePodFacts, kubeTokenReview, loadSigningKey } from "./gateway/seal-kube.ts";
 import { createHistoryNotifier, kubeAuthorize, kubeExecutionUid, notifyingStore } from "./gateway/transcript-stream.ts";
 import { generateKeyPair } from "./seal/keys.ts";
@@ -61,17 +62,18 @@ export function recordViolation(events: EventRecorder, v: PolicyViolation): Prom
 }
 
 /**
- * SEAL's token signing key from its Secret in the operator's namespace; when that cannot be read
- * or created (no such namespace, no RBAC), a key of this process only, with a warning: pods then
- * re-attest after a restart (their tokens no longer verify).
+ * SEAL's token signing key from its Secret in the operator's namespace, re-read every minute (a
+ * rotation applies without a restart); when that cannot be read or created (no such namespace, no
+ * RBAC), a key of this process only, with a warning: pods then re-attest after a restart (their
+ * tokens no longer verify).
  */
-async function sealSigningKey(client: KubeClient, namespace: string, log: Logger): Promise<SealSigningKey> {
+async function sealSigningKeys(client: KubeClient, namespace: string, log: Logger): Promise<Pick<SigningKeyRefresh, "current" | "stop">> {
   try {
-    return await loadSigningKey(client, namespace, { log });
+    return startSigningKeyRefresh(client, namespace, await loadSigningKey(client, namespace, { log }), { log });
   } catch (error) {
     log.warn({ err: error, namespace }, "SEAL signing key not kept in a Secret; using a key of this process");
-    const pair = generateKeyPair();
-    return { kid: "gw-local", ...pair };
+    const local: SealSigningKey = { kid: "gw-local", ...generateKeyPair() };
+    return { current: () => local, stop: () => undefined };
   }
 }
 
@@ -98,8 +100,9 @@ export async function startExecutionServices({ config, client, informers, metric
   // Policies in labelled ConfigMaps: read from the shared informer, so edits apply without a restart.
   const policies = createConfigMapPolicies({ configMaps: informers.informer(CONFIGMAPS), operatorNamespace: config.namespace, log: log.child({ component: "policy" }) });
   const events = createEventRecorder(client, { reportingController: "aegis.dev/gateway", reportingInstance: config.identity, log });
+  const signingKeys = await sealSigningKeys(client, config.namespace, log);
   const seal = createGatewaySeal(
-    { signingKey: await sealSigningKey(client, config.namespace, log), tokenReview: kubeTokenReview(client), podOf: kubePodFacts(client) },
+    { signingKey: signingKeys.current, tokenReview: kubeTokenReview(client), podOf: kubePodFacts(client) },
     (uid, iteration) => credentials.grantOf(uid, iteration),
   );
   let gateway: Gateway;
@@ -112,6 +115,7 @@ export async function startExecutionServices({ config, client, informers, metric
     });
   } catch (error) {
     policies.stop();
+    signingKeys.stop();
     await mcp.stop();
     await history.close();
     throw error;
@@ -142,6 +146,7 @@ export async function startExecutionServices({ config, client, informers, metric
     async stop() {
       await gateway.stop();
       policies.stop();
+      signingKeys.stop();
       await mcp.stop();
       await history.close();
     },

@@ -6,6 +6,7 @@ import { exportPublicJwk, generateKeyPair } from "../seal/keys.ts";
 import { issueToken } from "../seal/token.ts";
 import type { ExecutionGrant } from "./credentials.ts";
 import { envelope, type AttackPod } from "./test-seal-attacks.ts";
+import { sameKeys } from "./seal-key-refresh.ts";
 import { keyCreatedAt, keyFromSecret, nextKid, rotatedKeyData } from "./seal-kube.ts";
 import { createGatewaySeal, SEAL_AUDIENCE, SEAL_ISSUER, SEAL_KEY_RETENTION_MS, verificationKeys, type SealSigningKey } from "./seal.ts";
 
@@ -15,6 +16,7 @@ const secretOf = (data: Record<string, string>) => ({ metadata: {}, data });
 const b64 = (text: string) => Buffer.from(text).toString("base64");
 const legacyData = () => ({ "private.pem": b64(generateKeyPair().privateKey.export({ format: "pem", type: "pkcs8" }).toString()), kid: b64("gw-1") });
 const loaded = (data: Record<string, string>): SealSigningKey => keyFromSecret(secretOf(data))!;
+const kidOf = (token: string) => (JSON.parse(Buffer.from(token.split(".")[0]!, "base64url").toString()) as { kid: string }).kid;
 const spki = (key: SealSigningKey) => key.publicKey.export({ format: "der", type: "spki" }).toString("hex");
 
 describe("the signing key Secret across rotations", () => {
@@ -81,7 +83,6 @@ describe("a gateway whose key was rotated", () => {
   ).token;
   const pod = (token: string): AttackPod => ({ namespace: NS, execution: "run", uid: grant.uid, iteration: 1, bearer: "bearer", keys: agent, token });
   const call = (token: string, seq: number) => seal.verify(envelope(pod(token), { seq, name: "fs.read", arguments: { path: "/workspace/a" } }, now), "POST /v1/tool-calls", grant);
-  const kidOf = (token: string) => (JSON.parse(Buffer.from(token.split(".")[0]!, "base64url").toString()) as { kid: string }).kid;
 
   it("issues new tokens with the newest key", async () => {
     const answer = await seal.attest({ serviceAccountToken: "sa", publicKey: exportPublicJwk(agent.publicKey) });
@@ -107,5 +108,48 @@ describe("a gateway whose key was rotated", () => {
     now = rotatedAt + SEAL_KEY_RETENTION_MS;
     expect(call(lastMinute, 5)).toMatchObject({ ok: false, code: "UnknownKey" });
     expect(call(oldToken(now), 6)).toMatchObject({ ok: false, code: "UnknownKey" });
+  });
+});
+
+describe("a gateway given its key as a function (the operator's refresh)", () => {
+  it("signs new tokens with a rotated key at once and still verifies the tokens of the key it replaced", async () => {
+    const NS = "team-f";
+    const grant: ExecutionGrant = {
+      token: "bearer", namespace: NS, execution: "run", agent: "coder", uid: "exec-f", iteration: 1, model: "m", agentTools: ["fs.*"],
+      payload: { systemPrompt: "", task: "", tools: [] },
+    };
+    const oldData = rotatedKeyData({}, generateKeyPair(), T0);
+    let key = loaded(oldData);
+    const seal = createGatewaySeal({
+      signingKey: () => key, clock: () => T0,
+      tokenReview: () => Promise.resolve({
+        authenticated: true, audiences: [SEAL_AUDIENCE],
+        user: { username: `system:serviceaccount:${NS}:default`, extra: { "authentication.kubernetes.io/pod-name": ["run-1"], "authentication.kubernetes.io/pod-uid": ["pod-f"] } },
+      }),
+      podOf: () => Promise.resolve({ uid: "pod-f", executionUid: grant.uid, iteration: 1 }),
+    }, () => grant);
+    const agent = generateKeyPair();
+    const attestNow = async () => {
+      const answer = await seal.attest({ serviceAccountToken: "sa", publicKey: exportPublicJwk(agent.publicKey) });
+      if (!answer.ok) throw new Error(answer.message);
+      return answer.token;
+    };
+    const call = (token: string, seq: number) => seal.verify(envelope({ namespace: NS, execution: "run", uid: grant.uid, iteration: 1, bearer: "bearer", keys: agent, token }, { seq, name: "fs.read", arguments: { path: "/workspace/a" } }, T0), "POST /v1/tool-calls", grant);
+    const before = await attestNow();
+    expect(call(before, 1)).toMatchObject({ ok: true });
+    key = loaded(rotatedKeyData(oldData, generateKeyPair(), T0));
+    const after = await attestNow();
+    expect([kidOf(before), kidOf(after)]).toEqual(["gw-1", "gw-2"]);
+    expect(call(before, 2)).toMatchObject({ ok: true });
+    expect(call(after, 3)).toMatchObject({ ok: true });
+    // A Secret deleted and created again: gw-1 names another key now, and the token cached under the old one no longer counts.
+    key = loaded(rotatedKeyData({}, generateKeyPair(), T0));
+    expect(call(before, 4)).toMatchObject({ ok: false, code: "BadTokenSignature" });
+  });
+
+  it("sameKeys: equal loads of one Secret are the same keys; a rotation is not", () => {
+    const data = rotatedKeyData(legacyData(), generateKeyPair(), T0);
+    expect(sameKeys(loaded(data), loaded(data))).toBe(true);
+    expect(sameKeys(loaded(data), loaded(rotatedKeyData(data, generateKeyPair(), T0 + 1)))).toBe(false);
   });
 });

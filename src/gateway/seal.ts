@@ -55,7 +55,8 @@ export function verificationKeys(key: SealSigningKey, now: number): Map<string, 
 }
 
 export interface GatewaySealOptions {
-  readonly signingKey: SealSigningKey;
+  /** The key to sign with (and its retired predecessors); a function is asked on every use, so a rotation applies at once. */
+  readonly signingKey: SealSigningKey | (() => SealSigningKey);
   /** Creates a TokenReview (spec.token, spec.audiences) and answers its status. */
   readonly tokenReview: (token: string, audiences: readonly string[]) => Promise<TokenReviewStatus>;
   /** The pod by namespace and name, or undefined when it does not exist. */
@@ -87,15 +88,19 @@ export function createGatewaySeal(options: GatewaySealOptions, grantOf: GrantFin
   const issuer = options.issuer ?? SEAL_ISSUER;
   const ttlSeconds = options.ttlSeconds ?? 600;
   const maxBytes = options.maxBytes ?? SEAL_MAX_BYTES;
-  // Rebuilt only when a retired key's retention ends (the token cache then stops trusting its tokens too).
-  const ends = (options.signingKey.previous ?? []).map((k) => k.retiredAt + SEAL_KEY_RETENTION_MS);
+  const given = options.signingKey;
+  const signingKey = typeof given === "function" ? given : () => given;
+  // Rebuilt when the key changes or a retired key's retention ends (the token cache then stops trusting its tokens too).
   let keys = new Map<string, KeyObject>();
+  let keysOf: SealSigningKey | undefined;
   let keysUntil = -Infinity;
   const currentKeys = (): Map<string, KeyObject> => {
     const now = clock();
-    if (now >= keysUntil) {
-      keys = verificationKeys(options.signingKey, now);
-      keysUntil = Math.min(Infinity, ...ends.filter((end) => end > now));
+    const key = signingKey();
+    if (key !== keysOf || now >= keysUntil) {
+      keys = verificationKeys(key, now);
+      keysOf = key;
+      keysUntil = Math.min(Infinity, ...(key.previous ?? []).map((k) => k.retiredAt + SEAL_KEY_RETENTION_MS).filter((end) => end > now));
     }
     return keys;
   };
@@ -114,9 +119,10 @@ export function createGatewaySeal(options: GatewaySealOptions, grantOf: GrantFin
     if (bound !== undefined && bound !== x) return undefined;
     boundKeys.set(pod.podUid, x);
     if (boundKeys.size > 10_000) boundKeys.delete(boundKeys.keys().next().value ?? "");
+    const key = signingKey();
     const issued = issueToken(
       { sub: `${grant.namespace}/${grant.agent ?? grant.execution}`, scope: SEAL_SCOPE, execution: `${grant.namespace}/${grant.execution}`, iteration: grant.iteration, publicKey },
-      { issuer, audience, ttlSeconds, signingKey: { kid: options.signingKey.kid, privateKey: options.signingKey.privateKey }, clock },
+      { issuer, audience, ttlSeconds, signingKey: { kid: key.kid, privateKey: key.privateKey }, clock },
     );
     return { token: issued.token, expiresAt: issued.claims.exp * 1000 };
   }

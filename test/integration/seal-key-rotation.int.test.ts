@@ -3,12 +3,13 @@
 // one replica only when two load it at once, and a Secret written before rotation existed is
 // rotated at its first load. A test namespace stands in for the operator's.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startSigningKeyRefresh } from "../../src/gateway/seal-key-refresh.ts";
 import { keyFromSecret, loadSigningKey, SEAL_KEY_SECRET } from "../../src/gateway/seal-kube.ts";
 import { createKubeClient } from "../../src/kube/client.ts";
 import { SECRETS } from "../../src/kube/resources.ts";
 import type { KubeClient, KubeObject } from "../../src/kube/types.ts";
 import { generateKeyPair } from "../../src/seal/keys.ts";
-import { createNamespace, deleteNamespace, kubeConfig } from "../helpers/cluster.ts";
+import { createNamespace, deleteNamespace, eventually, kubeConfig } from "../helpers/cluster.ts";
 
 let kube: KubeClient;
 let namespace: string;
@@ -65,6 +66,24 @@ describe("the SEAL signing key Secret", () => {
       expect([loaded.kid, loaded.previous?.map((k) => k.kid)]).toEqual(["gw-2", ["gw-1"]]);
     } finally {
       await deleteNamespace(legacy);
+    }
+  });
+
+  it("a running gateway's key follows the Secret: a rotation elsewhere is picked up, an unchanged Secret keeps the same key", async () => {
+    const own = await createNamespace("seal-key-refresh");
+    const refresher = startSigningKeyRefresh(kube, own, await loadSigningKey(kube, own), { intervalMs: 50 });
+    try {
+      const first = refresher.current();
+      await refresher.refresh();
+      expect(refresher.current()).toBe(first);
+      // Another replica rotates; the timer's next read brings the new key, the old one retired.
+      const rotated = await loadSigningKey(kube, own, { rotateAfterMs: 1, clock: () => Date.now() + 1000 });
+      await eventually(() => expect(refresher.current().kid).toBe(rotated.kid), { message: "the rotated key in use" });
+      expect(spki(refresher.current())).toBe(spki(rotated));
+      expect(refresher.current().previous?.map((k) => [k.kid, spki(k)])).toEqual([[first.kid, spki(first)]]);
+    } finally {
+      refresher.stop();
+      await deleteNamespace(own);
     }
   });
 });
