@@ -50,6 +50,7 @@ export async function runPhase(p: PhaseInput): Promise<Comparison> {
   ];
   const cpu: Record<Mode, number[]> = { baseline: processes.map(() => 0), webhooks: processes.map(() => 0) };
   const wallMs: Record<Mode, number> = { baseline: 0, webhooks: 0 };
+  const failures: Record<Mode, string[]> = { baseline: [], webhooks: [] };
   const rounds: Round[] = [];
   const server: ProcessStats[] = [];
   let apiServerMeans: Means = new Map();
@@ -67,8 +68,13 @@ export async function runPhase(p: PhaseInput): Promise<Comparison> {
     const started = performance.now();
     await runPool(p.applies, p.concurrency, async (i) => {
       const t0 = performance.now();
-      await apply(`${p.label}-r${index}-${i}`);
-      samples.push(performance.now() - t0);
+      try {
+        await apply(`${p.label}-r${index}-${i}`);
+        samples.push(performance.now() - t0);
+      } catch (err) {
+        // A refused write is worse than a slow one: counted, reported, and the phase fails.
+        failures[mode].push(err instanceof Error ? err.message : String(err));
+      }
     });
     const elapsed = performance.now() - started;
     wallMs[mode] += elapsed;
@@ -82,6 +88,9 @@ export async function runPhase(p: PhaseInput): Promise<Comparison> {
   }
 
   const c = compareRounds(rounds, p.targetMs);
+  for (const mode of ["baseline", "webhooks"] as const) {
+    if (failures[mode].length > 0) print(`  ${failures[mode].length} applies failed ${mode === "baseline" ? "without" : "with"} webhooks; first: ${failures[mode][0]}`);
+  }
   const ms = (name: string, value: number, baseline?: number) =>
     print(formatFigure({ name: `${p.label}: ${name}`, value, unit: "ms", ...(baseline !== undefined ? { baseline: { name: "without", value: baseline } } : {}) }));
   ms(`without webhooks p50 (${c.baseline.count})`, c.baseline.p50);
@@ -107,5 +116,5 @@ export async function runPhase(p: PhaseInput): Promise<Comparison> {
     }
   }
   for (const [name, { meanMs, count }] of apiServerMeans) print(`  API server's mean call to ${name}: ${meanMs.toFixed(2)} ms (${count} calls)`);
-  return c;
+  return failures.baseline.length + failures.webhooks.length > 0 ? { ...c, met: false } : c;
 }
