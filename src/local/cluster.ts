@@ -10,6 +10,7 @@ import { freePort } from "./controlplane/ports.ts";
 import { isHealthy } from "./controlplane/probe.ts";
 import { kubectlOrThrow, runKubectl } from "./kubectl.ts";
 import { repoRoot } from "./paths.ts";
+import { writeServiceAccountKubeconfig } from "./service-account-kubeconfig.ts";
 
 export const LOCAL_NODE_NAME = "aegis-local";
 
@@ -119,12 +120,23 @@ async function startLocalNode(cp: ControlPlane, kubectl: string): Promise<void> 
 
 export const OPERATOR_NAME = "aegis-operator";
 
+/** The operator's ServiceAccount as manifests/base ships it (serviceaccount.yaml, rbac.yaml). */
+export const OPERATOR_NAMESPACE = "aegis-system";
+
+/** A fresh token each start; long enough for a local session left running (restart to renew). */
+const OPERATOR_TOKEN_SECONDS = 30 * 24 * 3600;
+
 /**
- * The operator as its own process, as it runs in a cluster: leader election on, its health,
- * metrics, gateway and admission webhooks on free loopback ports. Ready when /readyz answers
- * 200 (informers synced) and the API server calls its webhooks.
+ * The operator as its own process, as it runs in a cluster: as its ServiceAccount, so with exactly
+ * the RBAC manifests/base ships (a TokenRequest token in <home>/aegis-operator.kubeconfig), leader
+ * election on, its health, metrics, gateway and admission webhooks on free loopback ports. Ready
+ * when /readyz answers 200 (informers synced) and the API server calls its webhooks.
  */
 async function startOperator(cp: ControlPlane, kubectl: string): Promise<void> {
+  const kubeconfig = await writeServiceAccountKubeconfig({
+    adminKubeconfig: cp.kubeconfig, namespace: OPERATOR_NAMESPACE, serviceAccount: OPERATOR_NAME,
+    path: join(cp.home, `${OPERATOR_NAME}.kubeconfig`), expirationSeconds: OPERATOR_TOKEN_SECONDS,
+  });
   const healthPort = await freePort();
   const metricsPort = await freePort();
   const gatewayPort = await freePort();
@@ -134,7 +146,7 @@ async function startOperator(cp: ControlPlane, kubectl: string): Promise<void> {
     binary: process.execPath,
     args: [
       join(repoRoot(), "src", "main.ts"),
-      `--kubeconfig=${cp.kubeconfig}`,
+      `--kubeconfig=${kubeconfig}`,
       `--health-addr=127.0.0.1:${healthPort}`,
       `--metrics-addr=127.0.0.1:${metricsPort}`,
       "--identity=aegis-operator-local",

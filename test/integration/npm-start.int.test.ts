@@ -3,10 +3,11 @@
 // run created with kubectl succeeds, and Ctrl-C stops every process it started.
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { chmod, mkdtemp, readdir, rm } from "node:fs/promises";
+import { chmod, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
 import { kubectlOrThrow, runKubectl } from "../../src/local/kubectl.ts";
 import { repoRoot } from "../../src/local/paths.ts";
 import { eventually } from "../helpers/eventually.ts";
@@ -79,6 +80,12 @@ describe("npm start", () => {
         const refused = await runKubectl(kubectlBinary(), kubeconfig, ["create", "--dry-run=server", "-f", "-"], { input: shellAgent });
         expect(refused.stderr).toContain("spec.tools[1]: denied by policy default/no-shell/admission.cedar:no-shell");
       }, { timeoutMs: 20_000, message: "the namespace's forbid denies the Agent" });
+
+      // The operator ran as its ServiceAccount, under exactly the shipped RBAC, and nothing was refused.
+      // (Names and keys only: a failure must not print the token.)
+      const { users } = parse(await readFile(join(home, "aegis-operator.kubeconfig"), "utf8")) as { users: { name: string; user: object }[] };
+      expect(users.map((u) => [u.name, Object.keys(u.user)])).toEqual([["system:serviceaccount:aegis-system:aegis-operator", ["token"]]]);
+      expect(await readFile(join(home, "logs", "aegis-operator.log"), "utf8")).not.toMatch(/forbidden/i);
 
       child.kill("SIGINT");
       expect(await exited).toBe(0);
