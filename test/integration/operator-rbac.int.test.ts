@@ -1,8 +1,9 @@
 // The operator under exactly the RBAC manifests/base ships: its ServiceAccount's token (TokenRequest)
 // is the only credential the operator process has. With leader election and its admission webhooks
 // on, it does real work of every controller (NodeConfig labels the node, an Agent becomes Ready
-// through the webhooks, an Execution runs its pod to Succeeded) and no request is refused. The
-// same RBAC without `create` on pods, given to another ServiceAccount, is refused: the check can fail.
+// through the webhooks, an Execution runs its pod to Succeeded, a cancelled one has its pod
+// deleted, the Lease is released at shutdown) and no request is refused. The same RBAC without
+// `create` on pods, given to another ServiceAccount, is refused: the check can fail.
 import { KubeConfig } from "@kubernetes/client-node";
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -35,6 +36,7 @@ const SCRIPT = {
     [NAMES.model]: [
       { match: { contains: "RBACTASK" }, toolCalls: [{ name: "fs.write", arguments: { path: "rbac.txt", content: "written under the shipped RBAC\n" } }] },
       { match: { regex: "\"bytes\"" }, text: "DONE under the shipped RBAC" },
+      { match: { contains: "RBACHANG" }, delayMs: 120_000, text: "never seen" },
     ],
   },
 };
@@ -46,17 +48,19 @@ let namespace: string;
 let model: ScriptedModelServer;
 let db: TestDatabase;
 const operators: OperatorProcess[] = [];
+/** The operator under the shipped RBAC (the second and third tests). */
+let operator: OperatorProcess;
 const start = operatorProcesses();
 const tempDir = tempDirs();
 
 type Conditioned = KubeObject & { status?: { conditions?: { type: string; status: string; message?: string }[] } };
 
-async function createReadyAgent(ns: string, name: string): Promise<void> {
+async function createReadyAgent(ns: string, name: string, prompt = "RBACTASK: write the file."): Promise<void> {
   await kube.create(AGENTS, {
     apiVersion: "aegis.dev/v1alpha1", kind: "Agent", metadata: { name, namespace: ns, labels: WEBHOOK_SCOPE },
     spec: {
       runtime: { language: "python", version: "3.12", model: NAMES.alias },
-      task: { instruction: "You are a test agent.", promptTemplate: "RBACTASK: write the file." },
+      task: { instruction: "You are a test agent.", promptTemplate: prompt },
       execution: { mode: "OneShot", iterationTimeout: "2m", validation: [{ type: "Regex", target: "Output", pattern: "DONE" }] },
       tools: ["fs.*"],
       placement: { tags: [NAMES.tag] },
@@ -162,9 +166,10 @@ describe.skipIf(!hasLocalNode())("the operator under exactly the shipped RBAC", 
   it("leads, serves its webhooks and runs every controller's work to Succeeded without one refused request", { timeout: 180_000 }, async () => {
     const webhookPort = await freePort();
     await installWebhookConfigurations(`https://127.0.0.1:${webhookPort}`);
-    const { op, gatewayPort } = await launchAs(OPERATOR_SERVICE_ACCOUNT, `rbac-operator-${SUFFIX}`, namespace, [
+    const { op, gatewayPort } = (await launchAs(OPERATOR_SERVICE_ACCOUNT, `rbac-operator-${SUFFIX}`, namespace, [
       "--leader-elect=true", "--lease-name", LEASE, "--webhook-addr", `127.0.0.1:${webhookPort}`,
-    ]);
+    ]));
+    operator = op;
     await op.waitFor("Became leader, starting controllers");
     const lease = await kube.get<KubeObject & { spec?: { holderIdentity?: string } }>(LEASES, OPERATOR_NAMESPACE, LEASE);
     expect(lease.spec?.holderIdentity).toBe(op.identity);
@@ -202,9 +207,23 @@ describe.skipIf(!hasLocalNode())("the operator under exactly the shipped RBAC", 
     expect(await transcript.text()).toContain("ExecutionFinished");
 
     expect(refusals(op)).toEqual([]);
-    await stopOperator(op);
+  });
+
+  it("cancelling a running Execution deletes its pod; stopping releases the Lease; nothing refused", { timeout: 120_000 }, async () => {
+    await createReadyAgent(namespace, "rbac-hang", "RBACHANG: wait for the model.");
+    await createExecution(namespace, "hang-run", "rbac-hang");
+    await eventually(() => expect(model.requests({ model: NAMES.model }).some((r) => JSON.stringify(r.body).includes("RBACHANG"))).toBe(true),
+      { timeoutMs: 60_000, message: "the agent runtime is talking to the model" });
+    await kube.apply(EXECUTIONS, { apiVersion: "aegis.dev/v1alpha1", kind: "Execution", metadata: { name: "hang-run", namespace }, spec: { agentRef: { name: "rbac-hang" }, cancel: true } },
+      { fieldManager: "test-user", force: true });
+    await waitForPhase(kube, namespace, "hang-run", "Cancelled", 30_000);
+    await eventually(async () => expect((await kube.list(PODS, { namespace, labelSelector: "aegis.dev/execution=hang-run" })).items).toEqual([]),
+      { timeoutMs: 30_000, message: "the cancelled run's pod deleted" });
+
+    await stopOperator(operator);
     await removeWebhookConfigurations();
-    expect(refusals(op)).toEqual([]);
+    expect((await kube.get<KubeObject & { spec?: { holderIdentity?: string } }>(LEASES, OPERATOR_NAMESPACE, LEASE)).spec?.holderIdentity).toBe("");
+    expect(refusals(operator)).toEqual([]);
   });
 
   it("without `create` on pods (another ServiceAccount, the rest as shipped) the pod is refused and the operator says so", { timeout: 120_000 }, async () => {
