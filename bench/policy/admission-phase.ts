@@ -4,6 +4,7 @@
  * the added time goes (the webhook server's handling time and connections, the API server's
  * view of each webhook call, CPU time per apply of each process).
  */
+import { availableParallelism } from "node:os";
 import type { ControlPlane } from "../../src/local/controlplane/controlplane.ts";
 import { AGENTS } from "../../src/kube/resources.ts";
 import type { KubeClient, KubeObject } from "../../src/kube/types.ts";
@@ -100,11 +101,14 @@ export async function runPhase(p: PhaseInput): Promise<Comparison> {
   ms("webhook added p50", c.addedP50);
   ms("webhook added p99", c.addedP99);
   ms("webhook added p99, median of round pairs", c.medianPairAddedP99);
-  print(`  added p99 per round pair: ${c.pairAddedP99.map((v) => v.toFixed(1)).join(", ")} ms`);
+  print(`  added p99 per round pair: ${c.pairAddedP99.map((v) => v.toFixed(1)).join(", ")} ms; noise (spread of the baseline rounds' p99) ${c.noiseP99.toFixed(1)} ms: ${c.verdict}`);
 
   const total = p.pairs * p.applies;
   print(`  throughput without → with webhooks: ${((1000 * total) / wallMs.baseline).toFixed(0)} → ${((1000 * total) / wallMs.webhooks).toFixed(0)} applies/s`);
   print(`  CPU per apply, without → with: ${processes.map((x, i) => `${x.name} ${(cpu.baseline[i]! / total).toFixed(2)} → ${(cpu.webhooks[i]! / total).toFixed(2)} ms`).join(", ")}`);
+  // With every core busy, each apply in flight waits for the CPU of those ahead of it.
+  const addedCpu = (cpu.webhooks.reduce((a, b) => a + b, 0) - cpu.baseline.reduce((a, b) => a + b, 0)) / total;
+  print(`  CPU added per apply ${addedCpu.toFixed(2)} ms: on ${availableParallelism()} saturated cores, ≈ ${((p.concurrency * addedCpu) / availableParallelism()).toFixed(0)} ms more queueing at ${p.concurrency} in flight`);
   const calls = server.reduce((n, s) => n + Object.values(s.handlingMs).reduce((m, v) => m + v.length, 0), 0);
   if (calls > 0) {
     const connections = server.reduce((n, s) => n + s.connections, 0);

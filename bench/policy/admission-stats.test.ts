@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { compareRounds, cpuMsOfStat, histogramTotals, meanDeltaMs, schedule, type Round } from "./admission-stats.ts";
+import { compareRounds, cpuMsOfStat, histogramTotals, meanDeltaMs, schedule, verdictOf, type Round } from "./admission-stats.ts";
 
 describe("schedule", () => {
   it("alternates which mode goes first (ABBA)", () => {
@@ -30,13 +30,38 @@ describe("compareRounds", () => {
     expect(c.ratioP99).toBeCloseTo(c.webhooks.p99 / 19.8);
     expect(c.pairAddedP99.map((v) => Math.round(v * 10) / 10)).toEqual([4, 6]);
     expect(c.medianPairAddedP99).toBeCloseTo(5);
+    expect(c.noiseP99).toBe(0);
+    expect(c.verdict).toBe("met");
     expect(c.met).toBe(true);
   });
 
   it("says the target is missed when the added p99 exceeds it", () => {
     const c = compareRounds([{ mode: "baseline", samples: ms(10) }, { mode: "webhooks", samples: ms(25) }], 10);
     expect(c.addedP99).toBeCloseTo(15);
+    expect(c.verdict).toBe("missed");
     expect(c.met).toBe(false);
+  });
+
+  it("measures the noise as the spread of the baseline rounds' p99", () => {
+    const c = compareRounds([
+      { mode: "baseline", samples: ms(10) }, { mode: "webhooks", samples: ms(10) },
+      { mode: "webhooks", samples: ms(10) }, { mode: "baseline", samples: ms(60) },
+    ], 10);
+    expect(c.noiseP99).toBeCloseTo(50);
+    expect(c.verdict).toBe("inconclusive");
+  });
+});
+
+describe("verdictOf", () => {
+  it("is met only when both the added p99 and the noise are within the target", () => {
+    expect(verdictOf(5, [5, 5], 8, 10)).toBe("met");
+    expect(verdictOf(-500, [-500, 400], 900, 10)).toBe("inconclusive");
+  });
+
+  it("is missed when the added p99 stands out of the noise, or every pair misses", () => {
+    expect(verdictOf(500, [500, 1], 300, 10)).toBe("missed");
+    expect(verdictOf(500, [400, 600], 900, 10)).toBe("missed");
+    expect(verdictOf(500, [1000, 1], 900, 10)).toBe("inconclusive");
   });
 });
 

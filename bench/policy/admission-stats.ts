@@ -35,8 +35,22 @@ export interface Comparison {
   /** Their median: robust to one pair hit by a burst of outside load. */
   readonly medianPairAddedP99: number;
   readonly targetMs: number;
-  /** The pooled added p99 is at most the target. */
+  /** How far the p99 of the baseline's own rounds spread (max − min): differences below it are noise. */
+  readonly noiseP99: number;
+  /**
+   * met: the pooled added p99 is at most the target and the noise is too; missed: it exceeds the
+   * target and the noise, or every pair's exceeds the target; else inconclusive.
+   */
+  readonly verdict: Verdict;
   readonly met: boolean;
+}
+
+export type Verdict = "met" | "missed" | "inconclusive";
+
+export function verdictOf(addedP99: number, pairAddedP99: readonly number[], noiseP99: number, targetMs: number): Verdict {
+  if (addedP99 <= targetMs) return noiseP99 <= targetMs ? "met" : "inconclusive";
+  const everyPair = pairAddedP99.length > 0 && pairAddedP99.every((v) => v > targetMs);
+  return addedP99 > noiseP99 || everyPair ? "missed" : "inconclusive";
 }
 
 export interface Round {
@@ -57,9 +71,12 @@ export function compareRounds(rounds: readonly Round[], targetMs: number): Compa
     if (base && hooked) pairAddedP99.push(percentile(hooked.samples, 99) - percentile(base.samples, 99));
   }
   const addedP99 = webhooks.p99 - baseline.p99;
+  const baselineP99s = rounds.filter((r) => r.mode === "baseline").map((r) => percentile(r.samples, 99));
+  const noiseP99 = baselineP99s.length > 1 ? Math.max(...baselineP99s) - Math.min(...baselineP99s) : 0;
+  const verdict = verdictOf(addedP99, pairAddedP99, noiseP99, targetMs);
   return {
     baseline, webhooks, addedP50: webhooks.p50 - baseline.p50, addedP99, ratioP99: webhooks.p99 / baseline.p99,
-    pairAddedP99, medianPairAddedP99: pairAddedP99.length > 0 ? median(pairAddedP99) : addedP99, targetMs, met: addedP99 <= targetMs,
+    pairAddedP99, medianPairAddedP99: pairAddedP99.length > 0 ? median(pairAddedP99) : addedP99, targetMs, noiseP99, verdict, met: verdict === "met",
   };
 }
 
