@@ -10,6 +10,9 @@ export default defineConfig({
           name: "unit",
           include: ["{src,controllers,webhooks,hack,bench}/**/*.test.ts"],
           environment: "node",
+          // Property tests run hundreds of signatures or Cedar evaluations: under a second alone,
+          // several on two cores shared with other test files.
+          testTimeout: 30_000,
         },
       },
       {
