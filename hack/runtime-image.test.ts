@@ -68,3 +68,22 @@ describe("the agent-runtime image", () => {
     expect(kept).not.toContain("pg");
   });
 });
+
+describe("the operator image", () => {
+  it("holds every source file the operator imports, no test file among them, and every package it loads is a production dependency", async () => {
+    const dockerfile = await readFile(join(ROOT, "Dockerfile"), "utf8");
+    const { files, packages } = await importGraph("src/main.ts");
+    // The sources stage copies these folders, then deletes tests, test-*.ts fixtures and docs.
+    const copied = [...dockerfile.matchAll(/^COPY (?!--from)(\S+)\/ /gm)].map((m) => m[1]!);
+    expect(copied).toEqual(expect.arrayContaining(["src", "controllers", "webhooks"]));
+    expect([...files].filter((f) => !copied.some((dir) => f.startsWith(`${dir}/`)))).toEqual([]);
+    expect([...files].filter((f) => /(^|\/)test-[^/]*\.ts$|\.test\.ts$/.test(f))).toEqual([]);
+    const manifest = JSON.parse(await readFile(join(ROOT, "package.json"), "utf8")) as {
+      dependencies: Record<string, string>; optionalDependencies?: Record<string, string>;
+    };
+    // Optional dependencies (embedded PostgreSQL) are omitted from the image and may only be loaded lazily.
+    const optional = Object.keys(manifest.optionalDependencies ?? {});
+    const production = Object.keys(manifest.dependencies).filter((p) => !optional.includes(p));
+    expect([...packages].filter((p) => !production.includes(p) && !optional.includes(p))).toEqual([]);
+  });
+});
