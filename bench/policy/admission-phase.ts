@@ -108,7 +108,9 @@ export async function runPhase(p: PhaseInput): Promise<Comparison> {
   print(`  CPU per apply, without → with: ${processes.map((x, i) => `${x.name} ${(cpu.baseline[i]! / total).toFixed(2)} → ${(cpu.webhooks[i]! / total).toFixed(2)} ms`).join(", ")}`);
   // With every core busy, each apply in flight waits for the CPU of those ahead of it.
   const addedCpu = (cpu.webhooks.reduce((a, b) => a + b, 0) - cpu.baseline.reduce((a, b) => a + b, 0)) / total;
-  print(`  CPU added per apply ${addedCpu.toFixed(2)} ms: on ${availableParallelism()} saturated cores, ≈ ${((p.concurrency * addedCpu) / availableParallelism()).toFixed(0)} ms more queueing at ${p.concurrency} in flight`);
+  if (p.concurrency > availableParallelism()) {
+    print(`  CPU added per apply ${addedCpu.toFixed(2)} ms: on ${availableParallelism()} saturated cores, ≈ ${((p.concurrency * addedCpu) / availableParallelism()).toFixed(0)} ms more queueing at ${p.concurrency} in flight`);
+  }
   const calls = server.reduce((n, s) => n + Object.values(s.handlingMs).reduce((m, v) => m + v.length, 0), 0);
   if (calls > 0) {
     const connections = server.reduce((n, s) => n + s.connections, 0);
