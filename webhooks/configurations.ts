@@ -68,18 +68,25 @@ function clientConfigOf(path: string, options: RenderOptions) {
  * Policy ConfigMaps only: the objectSelector on the policy label means no other ConfigMap in the
  * cluster ever waits on us (or fails when we are down). The caller's selector narrows it further.
  */
-function policyConfigMapWebhook(options: RenderOptions) {
-  const selector = options.objectSelector;
+/** What every webhook of ours shares: fail closed, no side effects, at most 5 s, v1 reviews. */
+function commonFields(options: RenderOptions) {
   return {
-    name: POLICY_CONFIGMAP_WEBHOOK,
-    clientConfig: clientConfigOf(POLICY_CONFIGMAP_PATH, options),
-    rules: [{ apiGroups: [""], apiVersions: ["v1"], operations: ["CREATE", "UPDATE"], resources: ["configmaps"], scope: "Namespaced" }],
     failurePolicy: "Fail",
     sideEffects: "None",
     timeoutSeconds: TIMEOUT_SECONDS,
     admissionReviewVersions: ["v1"],
     matchPolicy: "Equivalent",
     namespaceSelector: options.namespaceSelector ?? DEFAULT_NAMESPACE_SELECTOR,
+  };
+}
+
+function policyConfigMapWebhook(options: RenderOptions) {
+  const selector = options.objectSelector;
+  return {
+    name: POLICY_CONFIGMAP_WEBHOOK,
+    clientConfig: clientConfigOf(POLICY_CONFIGMAP_PATH, options),
+    rules: [{ apiGroups: [""], apiVersions: ["v1"], operations: ["CREATE", "UPDATE"], resources: ["configmaps"], scope: "Namespaced" }],
+    ...commonFields(options),
     objectSelector: {
       ...selector,
       matchLabels: { ...selector?.matchLabels, [POLICY_LABEL]: "true" },
@@ -99,12 +106,7 @@ function webhook(mode: Mode, kind: Kind, options: RenderOptions) {
       resources: [RESOURCES[kind].plural],
       scope: RESOURCES[kind].namespaced ? "Namespaced" : "Cluster",
     }],
-    failurePolicy: "Fail",
-    sideEffects: "None",
-    timeoutSeconds: TIMEOUT_SECONDS,
-    admissionReviewVersions: ["v1"],
-    matchPolicy: "Equivalent",
-    namespaceSelector: options.namespaceSelector ?? DEFAULT_NAMESPACE_SELECTOR,
+    ...commonFields(options),
     ...(options.objectSelector ? { objectSelector: options.objectSelector } : {}),
     // A mutation by a later webhook re-runs ours, so defaults stay complete.
     ...(mode === "mutate" ? { reinvocationPolicy: "IfNeeded" } : {}),
