@@ -17,6 +17,7 @@ import { Manager } from "./runtime/manager.ts";
 import { createOperatorMetrics } from "./operator-metrics.ts";
 import { startExecutionServices, type ExecutionServices } from "./operator-services.ts";
 import { startOperatorWebhooks } from "./operator-webhooks.ts";
+import { ServingLabel } from "./gateway/serving-label-kube.ts";
 import { reconcileLogController } from "./runtime/reconcile-log-controller.ts";
 import { SERVICE, startTracing } from "./telemetry/index.ts";
 import { exitOnSignals } from "./runtime/signals.ts";
@@ -71,6 +72,12 @@ async function main(): Promise<void> {
   // Every replica serves the admission webhooks (--webhook-addr), leader or not, holding Agents
   // to the same per-namespace Cedar policies as the gateway.
   const webhooks = await startOperatorWebhooks({ config, client, informers, log, metrics: metrics.webhooks, ...(services ? { policies: services.policies } : {}) });
+  // The aegis-gateway Service routes only to the Pod the leader labels (grants live in its memory).
+  const servingLabel = config.podName
+    ? new ServingLabel({ client, namespace: config.podNamespace ?? config.namespace, name: config.podName, log: log.child({ component: "gateway-label" }) })
+    : undefined;
+  // Before campaigning: a restarted container keeps its Pod, and the label of a leadership it lost.
+  await servingLabel?.set(false);
   const manager = new Manager({
     config,
     client,
@@ -81,10 +88,13 @@ async function main(): Promise<void> {
     // controller-runtime exits too: a replica that lost the lease must not reconcile anything
     // more, and a fresh process starts again as a clean standby.
     onLeadershipLost: () => process.exit(1),
+    onStartedLeading: () => void servingLabel?.set(true),
   });
 
   exitOnSignals(async () => {
     await manager.stop();
+    // After the lease is released: the next leader's label may overlap ours briefly, never a gap.
+    await servingLabel?.set(false);
     await services?.stop();
     await webhooks?.stop();
     await tracing.shutdown();

@@ -39,6 +39,12 @@ describe("loadConfig", () => {
     { reason: "port 0 and IPv6 hosts", argv: ["--metrics-addr=127.0.0.1:0", "--health-addr=[::1]:9000"], env: {}, want: { metricsAddr: { host: "127.0.0.1", port: 0 }, healthAddr: { host: "::1", port: 9000 } } },
     { reason: "the pod name is the identity in a cluster", argv: [], env: { POD_NAME: "aegis-7f9" }, want: { identity: "aegis-7f9" } },
     { reason: "--identity wins over the pod name", argv: ["--identity", "me"], env: { POD_NAME: "aegis-7f9" }, want: { identity: "me" } },
+    {
+      reason: "the own Pod from the downward API (the gateway label's target), whatever the identity",
+      argv: ["--identity", "me"],
+      env: { POD_NAME: "aegis-7f9", POD_NAMESPACE: "aegis-system" },
+      want: { identity: "me", podName: "aegis-7f9", podNamespace: "aegis-system" },
+    },
     { reason: "a list of controllers", argv: ["--controllers", "agent, nodeconfig"], env: {}, want: { controllers: ["agent", "nodeconfig"] } },
     { reason: "the test-only reconcile log", argv: ["--reconcile-log-dir", "/tmp/x"], env: {}, want: { reconcileLogDir: "/tmp/x" } },
     { reason: "the webhook server's address", argv: ["--webhook-addr=:9443"], env: {}, want: { webhookAddr: { host: "", port: 9443 } } },
@@ -71,6 +77,7 @@ describe("loadConfig", () => {
     { reason: "a bad webhook address", argv: ["--webhook-addr=9443"], env: {}, want: /--webhook-addr \/ AEGIS_WEBHOOK_ADDR.*not host:port/ },
     { reason: "a webhook URL that is not https", argv: ["--webhook-addr=:9443", "--webhook-url=http://127.0.0.1:9443"], env: {}, want: /--webhook-url.*https URL/ },
     { reason: "a webhook URL without a webhook server", argv: ["--webhook-url=https://127.0.0.1:9443"], env: {}, want: /--webhook-url.*needs --webhook-addr/ },
+    { reason: "a Pod name that is no DNS name", argv: ["--pod-name=Aegis_1"], env: {}, want: /--pod-name \/ POD_NAME.*DNS-1123/ },
     { reason: "a non-boolean", argv: [], env: { AEGIS_LEADER_ELECT: "maybe" }, want: /--leader-elect.*not true or false/ },
   ])("rejects $reason", ({ argv, env, want }) => {
     expect(problems(argv, env).join("\n")).toMatch(want);

@@ -23,6 +23,8 @@ export const SOURCES: Readonly<Record<Key, { readonly flag: string; readonly env
   workers: { flag: "workers", env: ["AEGIS_WORKERS"] },
   logLevel: { flag: "log-level", env: ["AEGIS_LOG_LEVEL"] },
   identity: { flag: "identity", env: ["AEGIS_IDENTITY", "POD_NAME"] },
+  podName: { flag: "pod-name", env: ["POD_NAME"] },
+  podNamespace: { flag: "pod-namespace", env: ["POD_NAMESPACE"] },
   controllers: { flag: "controllers", env: ["AEGIS_CONTROLLERS"] },
   runtimeRegistry: { flag: "runtime-registry", env: ["AEGIS_RUNTIME_REGISTRY"] },
   reconcileLogDir: { flag: "reconcile-log-dir", env: ["AEGIS_RECONCILE_LOG_DIR"] },

@@ -79,6 +79,14 @@ export const configSchema = z
     logLevel: z.enum(LOG_LEVELS).default("info"),
     /** This replica's name in the Lease: the pod name in a cluster, else hostname_pid. */
     identity: z.string().trim().min(1).max(128),
+    /**
+     * The operator's own Pod (POD_NAME from the downward API). The leader labels it
+     * aegis.dev/gateway=serving, which the aegis-gateway Service selects: grants live in the
+     * leader's memory. Unset (local runs, tests): no Pod is labelled.
+     */
+    podName: dnsName.optional(),
+    /** The namespace of that Pod (POD_NAMESPACE); unset: --namespace. */
+    podNamespace: dnsName.optional(),
     /** Names of the controllers to run, comma-separated; unset: all of them. */
     controllers: z
       .string()

@@ -29,6 +29,8 @@ export interface ManagerOptions {
   readonly controllers: readonly ControllerSpec[];
   readonly log: Logger;
   readonly metrics?: Metrics;
+  /** Called each time this replica becomes leader (at once without leader election). */
+  readonly onStartedLeading?: () => void;
   /** Called after the controllers were aborted because the lease was lost. */
   readonly onLeadershipLost?: () => void;
 }
@@ -141,6 +143,7 @@ export class Manager {
   async #lead(): Promise<void> {
     this.#setLeading(true);
     this.#log.info({ identity: this.#o.config.identity, lease: this.#elector ? this.#o.config.leaseName : undefined }, "Became leader, starting controllers");
+    this.#o.onStartedLeading?.();
     await this.#o.informers.waitForSync();
     if (!this.#leading || this.#stopping) return;
     for (const controller of this.#controllers) controller.start();
