@@ -98,6 +98,7 @@ describe("manifests", () => {
     const env = Object.fromEntries(container!.env.map((e) => [e.name, e.valueFrom]));
     expect(env.DATABASE_URL).toEqual({ secretKeyRef: { name: "aegis-postgres", key: "url" } });
     expect(env.POD_NAME).toEqual({ fieldRef: { fieldPath: "metadata.name" } });
+    expect(env.POD_NAMESPACE).toEqual({ fieldRef: { fieldPath: "metadata.namespace" } });
 
     // The namespace's warning is what the dry runs above rely on: a pod that is not restricted is reported.
     const loose = structuredClone(deployment) as Deployment & { metadata: { namespace: string } };
@@ -106,6 +107,13 @@ describe("manifests", () => {
     const applied = await kubectl(["apply", "--server-side", "--dry-run=server", "--field-manager=aegis-install", "-f", "-"], { input: stringify(loose) });
     expect(applied.code).toBe(0);
     expect(applied.stderr).toContain("would violate PodSecurity");
+  });
+
+  it("the gateway Service selects only the Pod the leader labels; the metrics Service every replica", async () => {
+    const { objects } = await render("base");
+    const selector = (name: string) => objects.find((o) => o.kind === "Service" && o.metadata.name === name)?.spec?.selector;
+    expect(selector("aegis-gateway")).toEqual({ "app.kubernetes.io/name": "aegis-operator", "aegis.dev/gateway": "serving" });
+    expect(selector("aegis-operator-metrics")).toEqual({ "app.kubernetes.io/name": "aegis-operator" });
   });
 
   it("the overlays: dev runs 1 replica with debug logs, production 3 spread replicas with resources", async () => {

@@ -157,6 +157,9 @@ describe.skipIf(!hasLocalNode())("the operator under exactly the shipped RBAC", 
     expect(await canI("delete", "secrets", "-n", namespace)).toBe("no");
     expect(await canI("update", "agents.aegis.dev", "-n", namespace)).toBe("no");
     expect(await canI("create", "deployments.apps", "-n", namespace)).toBe("no");
+    // The leader labels its own Pod for the gateway Service: in the operator's namespace only.
+    expect(await canI("patch", "pods", "-n", OPERATOR_NAMESPACE)).toBe("yes");
+    expect(await canI("patch", "pods", "-n", namespace)).toBe("no");
     for (const role of shipped.filter((o) => o.rules !== undefined)) {
       const got = await kubectl(["get", role.kind.toLowerCase(), role.metadata.name, ...(role.metadata.namespace ? ["-n", role.metadata.namespace] : []), "-o", "json"]);
       expect((JSON.parse(got.stdout) as RbacObject).rules, `${role.kind}/${role.metadata.name}`).toEqual(role.rules);
