@@ -20,6 +20,8 @@ export const Reason = {
   ProviderSecretMissing: "ProviderSecretMissing",
   /** The Secret exists but lacks the key. */
   ProviderSecretKeyMissing: "ProviderSecretKeyMissing",
+  /** The get of the Secret failed otherwise, e.g. Forbidden (no `get` on Secrets there). */
+  ProviderSecretUnreadable: "ProviderSecretUnreadable",
   /** The nodeSelector matches no Node. */
   NoNodesMatched: "NoNodesMatched",
 } as const;

@@ -1,7 +1,8 @@
 /**
- * Reconcile one NodeConfig: read it from the cache, observe Nodes and Secrets, label the
- * selected Nodes with its tags, and report Ready with the matched nodes and their capacity.
- * Node labels are node-level state no owner reference can collect, hence the finalizer.
+ * Reconcile one NodeConfig: read it from the cache, observe Nodes, label the selected Nodes with
+ * its tags, get the provider Secrets it checks (key names only), and report Ready with the
+ * matched nodes and their capacity. Node labels are node-level state no owner reference can
+ * collect, hence the finalizer. Nothing watches Secrets, so the result requeues (requeue.ts).
  */
 import { isNotFound } from "../../src/kube/errors.ts";
 import { addFinalizer, removeFinalizer } from "../../src/kube/finalizers.ts";
@@ -11,7 +12,10 @@ import type { KubeClient } from "../../src/kube/types.ts";
 import type { ControllerDeps, Reconciler } from "../../src/runtime/types.ts";
 import { labelFieldManager, planLabels, type LabelApply } from "./labels.ts";
 import { observe, type Caches } from "./observe.ts";
-import { readSpec } from "./spec.ts";
+import { ConditionType } from "./reasons.ts";
+import { nextSecretCheck } from "./requeue.ts";
+import { readSecrets } from "./secret-keys.ts";
+import { checkedSecrets, readSpec } from "./spec.ts";
 import { nodeConfigStatus } from "./status.ts";
 
 /** Held while this NodeConfig's labels may remain on Nodes. */
@@ -19,12 +23,12 @@ export const LABELS_FINALIZER = "aegis.dev/node-labels";
 
 export function nodeConfigReconciler(deps: ControllerDeps, caches: Caches): Reconciler {
   return {
-    async reconcile({ name }) {
+    async reconcile({ name }, ctx) {
       const nodeConfig = caches.nodeConfigs.get(name);
       if (!nodeConfig) return {}; // gone: its finalizer already released the nodes
       const manager = labelFieldManager(name);
       const reading = readSpec(nodeConfig.spec);
-      const { observed, nodes } = observe(caches, reading);
+      const { selected, nodes } = observe(caches, reading);
       if (nodeConfig.metadata.deletionTimestamp) {
         await applyLabels(deps.client, planLabels(nodes.map((n) => ({ ...n, selected: false })), [], manager), manager);
         // A stale cache may still show an object whose finalizer is already gone: done then.
@@ -33,8 +37,10 @@ export function nodeConfigReconciler(deps: ControllerDeps, caches: Caches): Reco
       }
       await addFinalizer(deps.client, NODECONFIGS, nodeConfig, LABELS_FINALIZER);
       if (reading.ok) await applyLabels(deps.client, planLabels(nodes, reading.spec.tags ?? [], manager), manager);
-      await reportStatus(deps, NODECONFIGS, nodeConfig, nodeConfigStatus(reading, observed), new Date());
-      return {};
+      const toRead = reading.ok ? checkedSecrets(reading.spec) : [];
+      const status = nodeConfigStatus(reading, { ...selected, secrets: await readSecrets(deps.client, toRead, ctx.log) });
+      await reportStatus(deps, NODECONFIGS, nodeConfig, status, new Date());
+      return nextSecretCheck(status.conditions.find((c) => c.type === ConditionType.Ready)?.reason, toRead.length);
     },
   };
 }

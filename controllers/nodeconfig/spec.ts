@@ -33,3 +33,25 @@ export const readSpec = (raw: unknown): SpecReading => readSpecWith(spec, raw);
 
 /** Providers that count: enabled (the default) ones. */
 export const enabledProviders = (view: NodeConfigView): ProviderView[] => (view.llmProviders ?? []).filter((p) => p.enabled !== false);
+
+/** Provider checks apply to Orchestrators, and to Hybrids that declare providers. */
+export const validatesProviders = (view: NodeConfigView): boolean =>
+  view.type === "Orchestrator" || (view.type === "Hybrid" && (view.llmProviders?.length ?? 0) > 0);
+
+export interface SecretName {
+  readonly namespace: string;
+  readonly name: string;
+}
+
+/** "namespace/name": how status.ts looks up what a get of a Secret found. */
+export const secretKey = (ref: SecretName): string => `${ref.namespace}/${ref.name}`;
+
+/** The Secrets the provider checks (status.ts) look at: enabled providers' key Secrets, each once. */
+export function checkedSecrets(view: NodeConfigView): SecretName[] {
+  if (!validatesProviders(view)) return [];
+  const byKey = new Map<string, SecretName>();
+  for (const { apiKeySecretRef: ref } of enabledProviders(view)) {
+    if (ref) byKey.set(secretKey(ref), { namespace: ref.namespace, name: ref.name });
+  }
+  return [...byKey.values()];
+}

@@ -13,9 +13,11 @@ const orchestrator = (providers: unknown[]) => ({ type: "Orchestrator", tags: ["
 const observed = (over: Partial<Observed> = {}): Observed => ({
   nodes: ["n1"],
   capacity: { cpu: "2" },
-  secretKeys: new Map([["aegis-system/llm-keys", ["openai", "anthropic"]]]),
+  secrets: new Map([["aegis-system/llm-keys", { state: "found", keys: ["anthropic", "openai"] }]]),
   ...over,
 });
+
+const unreadable = (reason: string): Observed["secrets"] => new Map([["aegis-system/llm-keys", { state: "unreadable", reason }]]);
 
 describe("nodeConfigStatus", () => {
   it.each([
@@ -31,7 +33,20 @@ describe("nodeConfigStatus", () => {
     },
     {
       reason: "a missing Secret is reported before the nodes",
-      spec: orchestrator([provider("openai", ["default"])]), obs: observed({ nodes: [], secretKeys: new Map() }), want: ["False", Reason.ProviderSecretMissing],
+      spec: orchestrator([provider("openai", ["default"])]), obs: observed({ nodes: [], secrets: new Map() }), want: ["False", Reason.ProviderSecretMissing],
+    },
+    {
+      reason: "a Secret that was not found",
+      spec: orchestrator([provider("openai", ["default"])]), obs: observed({ secrets: new Map([["aegis-system/llm-keys", { state: "notFound" }]]) }), want: ["False", Reason.ProviderSecretMissing],
+    },
+    {
+      reason: "a Secret that could not be read",
+      spec: orchestrator([provider("openai", ["default"])]), obs: observed({ secrets: unreadable("Forbidden") }), want: ["False", Reason.ProviderSecretUnreadable],
+    },
+    {
+      reason: "an unreadable Secret of a disabled provider does not matter",
+      spec: orchestrator([provider("openai", ["default"]), provider("anthropic", ["smart"], { enabled: false, apiKeySecretRef: { namespace: "x", name: "y", key: "z" } })]),
+      obs: observed({ secrets: new Map([...observed().secrets, ["x/y", { state: "unreadable", reason: "Forbidden" }]]) }), want: ["True", Reason.NodesSelected],
     },
     {
       reason: "a Secret without the key",
@@ -39,7 +54,7 @@ describe("nodeConfigStatus", () => {
     },
     {
       reason: "a keyless ollama provider needs no Secret",
-      spec: orchestrator([{ name: "ollama", type: "ollama", models: [{ alias: "local", model: "llama3" }] }]), obs: observed({ secretKeys: new Map() }), want: ["True", Reason.NodesSelected],
+      spec: orchestrator([{ name: "ollama", type: "ollama", models: [{ alias: "local", model: "llama3" }] }]), obs: observed({ secrets: new Map() }), want: ["True", Reason.NodesSelected],
     },
     { reason: "a spec without a type is invalid", spec: { tags: ["x"] }, obs: observed(), want: ["False", Reason.InvalidSpec] },
   ])("$reason", ({ spec, obs, want }) => {
@@ -58,6 +73,14 @@ describe("nodeConfigStatus", () => {
   it("never puts a Secret's key into a message beyond its name", () => {
     const { conditions } = nodeConfigStatus(readSpec(orchestrator([provider("gemini", ["default"])])), observed());
     expect(conditions[0]?.message).toBe("provider gemini: Secret aegis-system/llm-keys has no key gemini");
+  });
+
+  it.each([
+    { reason: "Forbidden", want: "provider openai: Secret aegis-system/llm-keys could not be read (Forbidden): the operator needs get on Secrets in that namespace" },
+    { reason: "ServiceUnavailable", want: "provider openai: Secret aegis-system/llm-keys could not be read (ServiceUnavailable), retrying" },
+  ])("an unreadable Secret's message names the API reason only: $reason", ({ reason, want }) => {
+    const { conditions } = nodeConfigStatus(readSpec(orchestrator([provider("openai", ["default"])])), observed({ secrets: unreadable(reason) }));
+    expect(conditions[0]?.message).toBe(want);
   });
 
   it("never throws and always yields one valid Ready condition, whatever the spec", () => {

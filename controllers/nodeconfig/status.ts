@@ -1,12 +1,13 @@
 /**
  * Pure: the NodeConfig's Ready condition and status fields from its spec and what observe.ts
  * found. An ordered chain of checks; the first failure is the reason (cert-manager style).
- * Messages name providers, Secrets and keys, never a Secret's value.
+ * Messages name providers, Secrets, keys and an API reason; never a Secret's value nor an error's text.
  */
 import type { DesiredStatus } from "../../src/kube/status-report.ts";
 import { firstFailure, type Check } from "../../src/runtime/policy-chain.ts";
 import { ConditionType, Reason } from "./reasons.ts";
-import { enabledProviders, type NodeConfigView, type SpecReading } from "./spec.ts";
+import type { SecretReading } from "./secret-reading.ts";
+import { enabledProviders, secretKey, validatesProviders, type NodeConfigView, type SpecReading } from "./spec.ts";
 
 /** At most this many node names go into status (the schema's bound). */
 export const MAX_NODE_NAMES = 50;
@@ -16,18 +17,14 @@ export interface Observed {
   readonly nodes: readonly string[];
   /** Total capacity of the selected nodes. */
   readonly capacity: Readonly<Record<string, string>>;
-  /** Key names of each referenced Secret that exists, by "namespace/name". */
-  readonly secretKeys: ReadonlyMap<string, readonly string[]>;
+  /** What the get of each checked Secret found, by "namespace/name" (spec.ts checkedSecrets); absent = not found. */
+  readonly secrets: ReadonlyMap<string, SecretReading>;
 }
 
 interface Input {
   readonly spec: NodeConfigView;
   readonly observed: Observed;
 }
-
-/** Provider checks apply to Orchestrators, and to Hybrids that declare providers. */
-const validatesProviders = (spec: NodeConfigView): boolean =>
-  spec.type === "Orchestrator" || (spec.type === "Hybrid" && (spec.llmProviders?.length ?? 0) > 0);
 
 const checks: readonly Check<Input>[] = [
   // An orchestrator without an enabled provider can serve no model alias.
@@ -55,11 +52,14 @@ const checks: readonly Check<Input>[] = [
     for (const provider of enabledProviders(spec)) {
       const ref = provider.apiKeySecretRef;
       if (!ref) continue;
-      const keys = observed.secretKeys.get(`${ref.namespace}/${ref.name}`);
-      if (!keys) {
+      const secret = observed.secrets.get(secretKey(ref)) ?? { state: "notFound" };
+      if (secret.state === "unreadable") {
+        return { reason: Reason.ProviderSecretUnreadable, message: `provider ${provider.name}: Secret ${ref.namespace}/${ref.name} could not be read (${secret.reason})${unreadableHint(secret.reason)}` };
+      }
+      if (secret.state === "notFound") {
         return { reason: Reason.ProviderSecretMissing, message: `provider ${provider.name}: Secret ${ref.namespace}/${ref.name} not found` };
       }
-      if (!keys.includes(ref.key)) {
+      if (!secret.keys.includes(ref.key)) {
         return { reason: Reason.ProviderSecretKeyMissing, message: `provider ${provider.name}: Secret ${ref.namespace}/${ref.name} has no key ${ref.key}` };
       }
     }
@@ -67,6 +67,10 @@ const checks: readonly Check<Input>[] = [
   },
   ({ observed }) => observed.nodes.length === 0 ? { reason: Reason.NoNodesMatched, message: "the nodeSelector matches no Node" } : undefined,
 ];
+
+/** A Forbidden get is a configuration problem worth naming; anything else is retried (requeue.ts). */
+const unreadableHint = (reason: string): string =>
+  reason === "Forbidden" ? ": the operator needs get on Secrets in that namespace" : ", retrying";
 
 function readyMessage({ spec, observed }: Input): string {
   const count = observed.nodes.length;

@@ -1,14 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { labelFieldManager } from "./labels.ts";
-import { nodeConfigsForNode, nodeConfigsForSecret } from "./watches.ts";
+import { nodeConfigsForNode } from "./watches.ts";
 
 const nc = (name: string, spec: Record<string, unknown>) => ({ metadata: { name }, spec });
 const gpu = nc("gpu", { type: "Edge", nodeSelector: { matchLabels: { pool: "gpu" } } });
 const all = nc("all", { type: "Edge" });
-const orch = nc("orch", {
-  type: "Orchestrator",
-  llmProviders: [{ name: "openai", apiKeySecretRef: { namespace: "aegis-system", name: "llm-keys", key: "k" }, models: [] }],
-});
 
 describe("map functions", () => {
   it.each([
@@ -22,12 +18,5 @@ describe("map functions", () => {
   ])("$reason", ({ labels, fields, want }) => {
     const node = { metadata: { name: "n1", labels: labels as Record<string, string>, managedFields: fields } };
     expect(nodeConfigsForNode([gpu, all], node).map((r) => r.name)).toEqual(want);
-  });
-
-  it.each([
-    { reason: "the referenced Secret concerns its config", secret: { namespace: "aegis-system", name: "llm-keys" }, want: ["orch"] },
-    { reason: "a same-named Secret elsewhere does not", secret: { namespace: "default", name: "llm-keys" }, want: [] },
-  ])("$reason", ({ secret, want }) => {
-    expect(nodeConfigsForSecret([gpu, orch], { metadata: secret }).map((r) => r.name)).toEqual(want);
   });
 });

@@ -1,7 +1,7 @@
 /**
  * Which NodeConfigs a change of a watched object concerns. A Node concerns the NodeConfigs that
- * select it now and those whose labels it still carries (so they can release it); a Secret
- * concerns the NodeConfigs whose providers name it.
+ * select it now and those whose labels it still carries (so they can release it). Secrets are
+ * not watched (requeue.ts).
  */
 import type { KubeObject } from "../../src/kube/types.ts";
 import type { Request } from "../../src/runtime/types.ts";
@@ -16,13 +16,5 @@ export function nodeConfigsForNode(nodeConfigs: readonly KubeObject[], node: Kub
     const reading = readSpec(nc.spec);
     if (reading.ok && selects(reading.spec.nodeSelector as never, node.metadata.labels)) return true;
     return ownedLabelKeys(node.metadata.managedFields, labelFieldManager(nc.metadata.name ?? "")).length > 0;
-  }).map(request);
-}
-
-export function nodeConfigsForSecret(nodeConfigs: readonly KubeObject[], secret: KubeObject): Request[] {
-  const { namespace, name } = secret.metadata;
-  return nodeConfigs.filter((nc) => {
-    const reading = readSpec(nc.spec);
-    return reading.ok && (reading.spec.llmProviders ?? []).some((p) => p.apiKeySecretRef?.namespace === namespace && p.apiKeySecretRef?.name === name);
   }).map(request);
 }

@@ -65,6 +65,7 @@ const SAMPLES: readonly [HealthKind, string, string, Obj][] = [
   ["NodeConfig", "nodes selected", "Healthy", obj({ matchedNodes: 2, conditions: [ready("True", "NodesSelected")] })],
   ["NodeConfig", "no node matches", "Degraded", obj({ matchedNodes: 0, conditions: [ready("False", "NoNodesMatched", "selector matches no Node")] })],
   ["NodeConfig", "a missing provider Secret", "Degraded", obj({ conditions: [ready("False", "ProviderSecretMissing")] })],
+  ["NodeConfig", "a provider Secret it may not read", "Degraded", obj({ conditions: [ready("False", "ProviderSecretUnreadable")] })],
 ];
 
 describe("the health checks under gopher-lua", () => {

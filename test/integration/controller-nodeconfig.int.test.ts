@@ -118,6 +118,7 @@ describe("NodeConfig controller", () => {
 
   it("checks provider Secrets and keys, and recovers when they appear; never leaks the key", async () => {
     const provider = { name: "openai", type: "openai", apiKeySecretRef: { namespace, name: "llm-keys", key: "openai" }, models: [{ alias: "default", model: "gpt-4o" }] };
+    // Nothing watches Secrets: each step below is noticed by the controller's requeue (5 s while a Secret or key is missing).
     await createNC("orch", { type: "Orchestrator", nodeSelector: selector(), llmProviders: [provider] });
     await waitForReady("orch", "False", Reason.ProviderSecretMissing);
     await kube.create(SECRETS, { apiVersion: "v1", kind: "Secret", metadata: { name: "llm-keys", namespace }, stringData: { other: SECRET_VALUE } });

@@ -9,7 +9,7 @@ import { readSpec } from "../../controllers/nodeconfig/spec.ts";
 import { nodeConfigStatus, type Observed } from "../../controllers/nodeconfig/status.ts";
 import { readingViolation, specOf, type KindWebhook } from "./kind.ts";
 
-const OBSERVED: Observed = { nodes: ["admission"], capacity: {}, secretKeys: new Map() };
+const OBSERVED: Observed = { nodes: ["admission"], capacity: {}, secrets: new Map() };
 
 const DENIED: Readonly<Record<string, string>> = { [Reason.DuplicateModelAlias]: "spec.llmProviders" };
 

@@ -4,6 +4,7 @@
 return assess(obj, {
   degraded = {
     InvalidSpec = true, DuplicateModelAlias = true, NoProviders = true,
-    ProviderSecretMissing = true, ProviderSecretKeyMissing = true, NoNodesMatched = true,
+    ProviderSecretMissing = true, ProviderSecretKeyMissing = true, ProviderSecretUnreadable = true,
+    NoNodesMatched = true,
   },
 })
