@@ -9,7 +9,7 @@ import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../src/history/test-database.ts";
 import { createKubeClient } from "../../src/kube/client.ts";
-import { AGENTS, EVENTS, EXECUTIONS, LEASES, NODES, PODS, SECRETS } from "../../src/kube/resources.ts";
+import { AGENTS, EVENTS, EXECUTIONS, LEASES, NODECONFIGS, NODES, PODS, SECRETS } from "../../src/kube/resources.ts";
 import type { KubeClient, KubeObject, Resource } from "../../src/kube/types.ts";
 import { freePort } from "../../src/local/controlplane/ports.ts";
 import { startScriptedModelServer, type ScriptedModelServer } from "../../src/model-server/server.ts";
@@ -155,6 +155,10 @@ describe.skipIf(!hasLocalNode())("the operator under exactly the shipped RBAC", 
     expect(await canI("update", "secret/aegis-webhooks-tls", "-n", OPERATOR_NAMESPACE)).toBe("yes");
     expect(await canI("update", "secret/aegis-postgres", "-n", OPERATOR_NAMESPACE)).toBe("no");
     expect(await canI("delete", "secrets", "-n", namespace)).toBe("no");
+    // Secrets are read by name only: nothing lists or watches them (the NodeConfig controller gets its providers' Secrets).
+    expect(await canI("get", "secret/llm-keys", "-n", namespace)).toBe("yes");
+    expect(await canI("list", "secrets", "-n", namespace)).toBe("no");
+    expect(await canI("watch", "secrets", "--all-namespaces")).toBe("no");
     expect(await canI("update", "agents.aegis.dev", "-n", namespace)).toBe("no");
     expect(await canI("create", "deployments.apps", "-n", namespace)).toBe("no");
     // The leader labels its own Pod for the gateway Service: in the operator's namespace only.
@@ -183,9 +187,13 @@ describe.skipIf(!hasLocalNode())("the operator under exactly the shipped RBAC", 
       const configuration = await kube.get<KubeObject & { webhooks: { clientConfig: { caBundle?: string } }[] }>(resource, undefined, name);
       expect(new Set(configuration.webhooks.map((w) => decoded(w.clientConfig.caBundle)))).toEqual(new Set([decoded(tls.data?.["ca-bundle.crt"])]));
     }
-    // NodeConfig: the local node carries the tag.
+    // NodeConfig: the local node carries the tag, and the provider's key Secret was read (a get) and has the key.
     await eventually(async () => expect((await kube.get(NODES, undefined, "aegis-local")).metadata.labels?.[`tag.aegis.dev/${NAMES.tag}`]).toBe("true"),
       { message: "the node labelled with the NodeConfig's tag" });
+    await eventually(async () => {
+      const ready = (await kube.get<Conditioned>(NODECONFIGS, undefined, NAMES.tag)).status?.conditions?.find((c) => c.type === "Ready");
+      expect(ready?.status, ready?.message).toBe("True");
+    }, { message: "the NodeConfig Ready" });
     // Admission through the webhooks the API server calls: a bad Agent is denied, a good one admitted and Ready.
     const bad = await kubectl(["create", "--dry-run=server", "-n", namespace, "-f", "-"], { input: JSON.stringify({
       apiVersion: "aegis.dev/v1alpha1", kind: "Agent", metadata: { name: "bad", labels: WEBHOOK_SCOPE },
