@@ -32,10 +32,10 @@ export function nodeConfigReconciler(deps: ControllerDeps, caches: Caches): Reco
       if (nodeConfig.metadata.deletionTimestamp) {
         await applyLabels(deps.client, planLabels(nodes.map((n) => ({ ...n, selected: false })), [], manager), manager);
         // A stale cache may still show an object whose finalizer is already gone: done then.
-        await removeFinalizer(deps.client, NODECONFIGS, nodeConfig, LABELS_FINALIZER).catch(ignoreNotFound);
+        await removeFinalizer(deps.client, NODECONFIGS, nodeConfig, LABELS_FINALIZER, { fieldManager: deps.fieldManager }).catch(ignoreNotFound);
         return {};
       }
-      await addFinalizer(deps.client, NODECONFIGS, nodeConfig, LABELS_FINALIZER);
+      await addFinalizer(deps.client, NODECONFIGS, nodeConfig, LABELS_FINALIZER, { fieldManager: deps.fieldManager });
       if (reading.ok) await applyLabels(deps.client, planLabels(nodes, reading.spec.tags ?? [], manager), manager);
       const toRead = reading.ok ? checkedSecrets(reading.spec) : [];
       const status = nodeConfigStatus(reading, { ...selected, secrets: await readSecrets(deps.client, toRead, ctx.log) });

@@ -104,7 +104,7 @@ export function createKubeClient(kc: KubeConfig, options: KubeClientOptions = {}
       return transport.json({ method: "PATCH", path: objectPath(res, obj, "status") + applyQuery(opts), body, contentType: APPLY_PATCH });
     },
 
-    jsonPatch: async (res, namespace, name, ops: JsonPatchOp[]) =>
-      transport.json({ method: "PATCH", path: resourcePath(res, namespace, name), body: ops, contentType: JSON_PATCH }),
+    jsonPatch: async (res, namespace, name, ops: JsonPatchOp[], opts = {}) =>
+      transport.json({ method: "PATCH", path: resourcePath(res, namespace, name) + queryString({ fieldManager: opts.fieldManager }), body: ops, contentType: JSON_PATCH }),
   };
 }

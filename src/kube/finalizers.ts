@@ -25,11 +25,18 @@ export function finalizerPatch(current: readonly string[] | undefined, finalizer
   return [{ op: "test", path: "/metadata/finalizers", value: list }, { op: "remove", path: `/metadata/finalizers/${index}` }];
 }
 
-async function patchFinalizers<T extends KubeObject>(client: KubeClient, res: Resource, obj: T, finalizer: string, action: "add" | "remove"): Promise<{ object: T; changed: boolean }> {
+export interface FinalizerOptions {
+  /** The controller's field manager, so managedFields say who owns the finalizer. */
+  readonly fieldManager?: string;
+}
+
+async function patchFinalizers<T extends KubeObject>(
+  client: KubeClient, res: Resource, obj: T, finalizer: string, action: "add" | "remove", options: FinalizerOptions,
+): Promise<{ object: T; changed: boolean }> {
   const ops = finalizerPatch(obj.metadata.finalizers, finalizer, action);
   if (!ops) return { object: obj, changed: false };
   try {
-    const object = await client.jsonPatch<T>(res, obj.metadata.namespace, obj.metadata.name ?? "", ops);
+    const object = await client.jsonPatch<T>(res, obj.metadata.namespace, obj.metadata.name ?? "", ops, options);
     return { object, changed: true };
   } catch (err) {
     // A failed `test` comes back as 422 Invalid without field causes (an invalid finalizer
@@ -42,9 +49,11 @@ async function patchFinalizers<T extends KubeObject>(client: KubeClient, res: Re
 }
 
 /** Adds `finalizer` unless present; returns the object after the patch and whether it changed. */
-export const addFinalizer = <T extends KubeObject>(client: KubeClient, res: Resource, obj: T, finalizer: string): Promise<{ object: T; changed: boolean }> =>
-  patchFinalizers(client, res, obj, finalizer, "add");
+export const addFinalizer = <T extends KubeObject>(
+  client: KubeClient, res: Resource, obj: T, finalizer: string, options: FinalizerOptions = {},
+): Promise<{ object: T; changed: boolean }> => patchFinalizers(client, res, obj, finalizer, "add", options);
 
 /** Removes `finalizer` if present; returns the object after the patch and whether it changed. */
-export const removeFinalizer = <T extends KubeObject>(client: KubeClient, res: Resource, obj: T, finalizer: string): Promise<{ object: T; changed: boolean }> =>
-  patchFinalizers(client, res, obj, finalizer, "remove");
+export const removeFinalizer = <T extends KubeObject>(
+  client: KubeClient, res: Resource, obj: T, finalizer: string, options: FinalizerOptions = {},
+): Promise<{ object: T; changed: boolean }> => patchFinalizers(client, res, obj, finalizer, "remove", options);

@@ -34,6 +34,8 @@ export interface Transport {
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
+/** What the API server and its audit log see of us; also the default field manager ("aegis-operator"). */
+const USER_AGENT = "aegis-operator/v1alpha1 (node)";
 
 /** A request that failed before any answer on a reused keep-alive connection. */
 class StaleConnectionError extends Error {
@@ -78,7 +80,8 @@ export function createTransport(kc: KubeConfig, options: { timeoutMs?: number } 
     const { url, options } = await requestOptions();
     const target = new URL(url.pathname.replace(/\/$/, "") + req.path, url);
     const body = req.body === undefined ? undefined : Buffer.from(JSON.stringify(req.body));
-    const headers: http.OutgoingHttpHeaders = { ...(options.headers as http.OutgoingHttpHeaders | undefined), Accept: "application/json" };
+    // The API server names writers without a fieldManager after the User-Agent's first word (as for client-go).
+    const headers: http.OutgoingHttpHeaders = { "User-Agent": USER_AGENT, ...(options.headers as http.OutgoingHttpHeaders | undefined), Accept: "application/json" };
     if (body) {
       headers["Content-Type"] = req.contentType ?? "application/json";
       headers["Content-Length"] = body.length;

@@ -80,5 +80,6 @@ export interface KubeClient {
   /** Server-side apply on the status subresource: send only name, namespace and the owned status fields. */
   applyStatus<T extends KubeObject>(res: Resource, obj: T, options: ApplyOptions): Promise<T>;
   /** JSON patch (RFC 6902), e.g. for finalizers with a `test` precondition. */
-  jsonPatch<T extends KubeObject>(res: Resource, namespace: string | undefined, name: string, ops: JsonPatchOp[]): Promise<T>;
+  /** `fieldManager` names the writer in managedFields (else the User-Agent's first word: "aegis-operator"). */
+  jsonPatch<T extends KubeObject>(res: Resource, namespace: string | undefined, name: string, ops: JsonPatchOp[], options?: { fieldManager?: string }): Promise<T>;
 }

@@ -185,6 +185,18 @@ describe("JSON patch finalizers", () => {
   });
 });
 
+describe("field managers", () => {
+  it("names the writer of a finalizer patch, and the client itself by its User-Agent", async () => {
+    // An object created with no fields to own gets no managedFields, and updates never start them: give it data.
+    const created = await client.create(CONFIGMAPS, configMap("managed-by", { k: "1" }));
+    expect(created.metadata.managedFields?.map((e) => e.manager)).toEqual(["aegis-operator"]);
+    const { object } = await addFinalizer(client, CONFIGMAPS, created, "aegis.dev/owned", { fieldManager: "aegis-test-controller" });
+    const owners = (object.metadata.managedFields ?? []).filter((e) => JSON.stringify(e.fieldsV1).includes("aegis.dev/owned")).map((e) => e.manager);
+    expect(owners).toEqual(["aegis-test-controller"]);
+    await removeFinalizer(client, CONFIGMAPS, object, "aegis.dev/owned");
+  });
+});
+
 describe("the event recorder", () => {
   it("records events.k8s.io/v1 Events the API server accepts, about namespaced and cluster-scoped objects", async () => {
     const recorder = createEventRecorder(client, { reportingController: "aegis.dev/test-controller", reportingInstance: "test-0" });
