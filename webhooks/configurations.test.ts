@@ -28,6 +28,16 @@ describe("renderWebhookConfigurations", () => {
     }
   });
 
+  it("asks for defaulting only when there is something to default: Agents lacking validator thresholds, no other kind", () => {
+    const [validating, mutating] = renderWebhookConfigurations();
+    const conditions = Object.fromEntries(mutating.webhooks.map((w) => [w.rules[0]?.resources[0], w.matchConditions?.map((c) => c.expression)]));
+    expect(conditions.agents?.[0]).toMatch(/object\.spec\.execution\.validation\.exists\(v, !has\(v\.minScore\) \|\| !has\(v\.minConfidence\)\)/);
+    expect(conditions.agents?.[0]).toContain("object.spec.execution.toolValidation");
+    for (const kind of ["executions", "workflows", "swarms", "volumes", "nodeconfigs"]) expect(conditions[kind]).toEqual(["false"]);
+    // Validation always runs.
+    expect(validating.webhooks.every((w) => !("matchConditions" in w))).toBe(true);
+  });
+
   it("sends only ConfigMaps labelled as policies, within the caller's selector", () => {
     const policyWebhook = (options = {}) => renderWebhookConfigurations(options)[0].webhooks.find((w) => w.name === POLICY_CONFIGMAP_WEBHOOK);
     expect(policyWebhook()).toMatchObject({

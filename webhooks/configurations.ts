@@ -8,6 +8,7 @@ import { GROUP, KIND_NAMES, RESOURCES, VERSION, type Kind } from "../src/api/ind
 import type { Resource } from "../src/kube/types.ts";
 import { POLICY_LABEL } from "../src/policy/configmaps.ts";
 import type { Mode } from "./admission.ts";
+import { DEFAULTING_CONDITION_NAME, DEFAULTING_CONDITIONS } from "./defaulting-conditions.ts";
 import { POLICY_CONFIGMAP_PATH } from "./policy-configmap.ts";
 
 export const VALIDATING_WEBHOOKS: Resource = {
@@ -108,8 +109,10 @@ function webhook(mode: Mode, kind: Kind, options: RenderOptions) {
     }],
     ...commonFields(options),
     ...(options.objectSelector ? { objectSelector: options.objectSelector } : {}),
-    // A mutation by a later webhook re-runs ours, so defaults stay complete.
-    ...(mode === "mutate" ? { reinvocationPolicy: "IfNeeded" } : {}),
+    // Called only when there is something to default; a mutation by a later webhook re-runs ours, so defaults stay complete.
+    ...(mode === "mutate"
+      ? { matchConditions: [{ name: DEFAULTING_CONDITION_NAME, expression: DEFAULTING_CONDITIONS[kind] }], reinvocationPolicy: "IfNeeded" }
+      : {}),
   };
 }
 

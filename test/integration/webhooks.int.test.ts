@@ -9,12 +9,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { isKubeApiError } from "../../src/kube/errors.ts";
 import { createKubeClient } from "../../src/kube/client.ts";
-import { AGENTS, NAMESPACES, SECRETS } from "../../src/kube/resources.ts";
+import { AGENTS, EXECUTIONS, NAMESPACES, SECRETS } from "../../src/kube/resources.ts";
 import type { KubeClient, KubeObject } from "../../src/kube/types.ts";
 import { PolicyStore } from "../../src/policy/store.ts";
+import { Registry } from "prom-client";
 import { MUTATING_WEBHOOKS, VALIDATING_WEBHOOKS } from "../../webhooks/configurations.ts";
+import { createWebhookMetrics, type WebhookMetrics } from "../../webhooks/metrics.ts";
 import { renderWebhookConfigurations, startWebhooks, type Webhooks } from "../../webhooks/index.ts";
-import { validAgent, variant, type Manifest } from "../fixtures/aegis.ts";
+import { validAgent, validExecution, variant, type Manifest } from "../fixtures/aegis.ts";
 import { createNamespace, deleteNamespace, eventually, kubeConfig, kubectl } from "../helpers/cluster.ts";
 
 const suffix = randomBytes(3).toString("hex");
@@ -28,6 +30,14 @@ let namespace: string;
 /** Held to examples/policies (plus one forbid); every other namespace to a permit-all set. */
 let cedarNamespace: string;
 let webhooks: Webhooks | undefined;
+const metrics: WebhookMetrics = createWebhookMetrics(new Registry());
+
+/** How many reviews our server answered for this webhook and kind. */
+async function answered(webhook: "mutating" | "validating", kind: string): Promise<number> {
+  const { values } = await metrics.admissionSeconds.get();
+  return values.filter((v) => v.metricName === "aegis_webhook_admission_duration_seconds_count" && v.labels.webhook === webhook && v.labels.kind === kind)
+    .reduce((sum, v) => sum + v.value, 0);
+}
 
 function policyStores() {
   const dir = join(import.meta.dirname, "..", "..", "examples", "policies");
@@ -88,7 +98,7 @@ describe("admission webhooks", () => {
       await kube.jsonPatch(NAMESPACES, undefined, ns, [{ op: "add", path: "/metadata/labels/test.aegis.dev~1webhooks", value: suffix }]);
     }
     webhooks = await startWebhooks({
-      client: kube, namespace, host: "127.0.0.1", port: 0, hosts: ["127.0.0.1"], configurations: NAMES, policies: policyStores(),
+      client: kube, namespace, host: "127.0.0.1", port: 0, hosts: ["127.0.0.1"], configurations: NAMES, policies: policyStores(), metrics,
     });
     // Registered without a caBundle: the refresh below injects it, as the operator does at start.
     const configs = renderWebhookConfigurations({
@@ -136,6 +146,26 @@ describe("admission webhooks", () => {
       { type: "ExitCode", minScore: 1, minConfidence: 0 },
       { type: "Regex", pattern: "(?m)^ok$", minScore: 0.5, minConfidence: 0 },
     ]);
+  });
+
+  it("is sent for defaulting only what it defaults: an Agent lacking thresholds, not one that states them", async () => {
+    const before = { mutating: await answered("mutating", "Agent"), validating: await answered("validating", "Agent") };
+    await create(agent("complete", [{ type: "ExitCode", minScore: 1, minConfidence: 0 }, { type: "Regex", pattern: "(?m)^ok$", minScore: 0.5, minConfidence: 0 }]));
+    // Validated, never sent for defaulting (the API server's matchConditions excluded it).
+    expect(await answered("validating", "Agent")).toBe(before.validating + 1);
+    expect(await answered("mutating", "Agent")).toBe(before.mutating);
+    const defaulted = await create(goodAgent("incomplete")) as KubeObject & { spec: { execution: { validation: Record<string, unknown>[] } } };
+    expect(defaulted.spec.execution.validation[0]).toEqual({ type: "ExitCode", minScore: 1, minConfidence: 0 });
+    expect(await answered("mutating", "Agent")).toBe(before.mutating + 1);
+
+    // Executions, the writes made most often, have nothing a webhook defaults: validated only.
+    const executions = { mutating: await answered("mutating", "Execution"), validating: await answered("validating", "Execution") };
+    const run = variant(validExecution(), (m) => {
+      m.metadata = { name: "run-once", namespace, labels: SCOPE } as Manifest["metadata"];
+    });
+    await kube.create(EXECUTIONS, run as unknown as KubeObject);
+    expect(await answered("validating", "Execution")).toBe(executions.validating + 1);
+    expect(await answered("mutating", "Execution")).toBe(executions.mutating);
   });
 
   it("denies what the namespace's Cedar policies do not permit, naming the field and the policy", async () => {
