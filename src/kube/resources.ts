@@ -26,6 +26,9 @@ export const SECRETS: Resource = { group: "", version: "v1", plural: "secrets", 
 export const NAMESPACES: Resource = { group: "", version: "v1", plural: "namespaces", kind: "Namespace", namespaced: false };
 /** events.k8s.io/v1, not core v1 Events: the API the recorder writes (reportingController, note, regarding). */
 export const EVENTS: Resource = { group: "events.k8s.io", version: "v1", plural: "events", kind: "Event", namespaced: true };
+export const SERVICEACCOUNTS: Resource = { group: "", version: "v1", plural: "serviceaccounts", kind: "ServiceAccount", namespaced: true };
+export const ROLES: Resource = { group: "rbac.authorization.k8s.io", version: "v1", plural: "roles", kind: "Role", namespaced: true };
+export const ROLEBINDINGS: Resource = { group: "rbac.authorization.k8s.io", version: "v1", plural: "rolebindings", kind: "RoleBinding", namespaced: true };
 export const LEASES: Resource = { group: "coordination.k8s.io", version: "v1", plural: "leases", kind: "Lease", namespaced: true };
 
 /** "v1" for the core group, "group/version" otherwise. */

@@ -28,6 +28,8 @@ export interface LocalCluster {
   readonly controlPlane: ControlPlane;
   readonly kubeconfig: string;
   readonly kubectl: string;
+  /** The operator's model gateway (transcripts for `aegis logs`), when the operator was started. */
+  readonly gatewayUrl?: string;
   stop(): Promise<void>;
 }
 
@@ -132,7 +134,7 @@ const OPERATOR_TOKEN_SECONDS = 30 * 24 * 3600;
  * election on, its health, metrics, gateway and admission webhooks on free loopback ports. Ready
  * when /readyz answers 200 (informers synced) and the API server calls its webhooks.
  */
-async function startOperator(cp: ControlPlane, kubectl: string): Promise<void> {
+async function startOperator(cp: ControlPlane, kubectl: string): Promise<{ gatewayUrl: string }> {
   const kubeconfig = await writeServiceAccountKubeconfig({
     adminKubeconfig: cp.kubeconfig, namespace: OPERATOR_NAMESPACE, serviceAccount: OPERATOR_NAME,
     path: join(cp.home, `${OPERATOR_NAME}.kubeconfig`), expirationSeconds: OPERATOR_TOKEN_SECONDS,
@@ -162,6 +164,7 @@ async function startOperator(cp: ControlPlane, kubectl: string): Promise<void> {
     logPath: join(cp.home, "logs", `${OPERATOR_NAME}.log`),
     ready: async () => await isHealthy(`http://127.0.0.1:${healthPort}/readyz`) && await webhooksAnswer(cp, kubectl),
   });
+  return { gatewayUrl: `http://127.0.0.1:${gatewayPort}` };
 }
 
 /** An Agent only our validating webhook refuses (the CRD schema accepts any pattern string). */
@@ -189,13 +192,14 @@ export async function startLocalCluster(options: LocalClusterOptions): Promise<L
     kwok: options.kwok ?? false,
   });
   const kubectl = controlPlane.binaries.kubernetes.binaries.kubectl!;
+  let operator: { gatewayUrl: string } | undefined;
   try {
     await installBase(kubectl, controlPlane.kubeconfig);
     if (options.node !== false) await startLocalNode(controlPlane, kubectl);
-    if (options.operator !== false) await startOperator(controlPlane, kubectl);
+    if (options.operator !== false) operator = await startOperator(controlPlane, kubectl);
   } catch (err) {
     await controlPlane.stop();
     throw err;
   }
-  return { controlPlane, kubeconfig: controlPlane.kubeconfig, kubectl, stop: () => controlPlane.stop() };
+  return { controlPlane, kubeconfig: controlPlane.kubeconfig, kubectl, ...(operator ?? {}), stop: () => controlPlane.stop() };
 }

@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { isAlreadyExists } from "../kube/errors.ts";
-import { AGENTS, EXECUTIONS, NODECONFIGS, SECRETS } from "../kube/resources.ts";
+import { AGENTS, EXECUTIONS, NODECONFIGS, ROLEBINDINGS, ROLES, SECRETS, SERVICEACCOUNTS } from "../kube/resources.ts";
 import type { KubeClient, KubeObject } from "../kube/types.ts";
 import { DEMO_ALIAS, type DemoModel } from "./demo-model.ts";
 import { repoRoot } from "./paths.ts";
@@ -20,7 +20,7 @@ type Execution = KubeObject & { status?: { phase?: string; iterationDisplay?: st
 
 const example = (file: string): KubeObject => parse(readFileSync(join(repoRoot(), "examples", "local", file), "utf8")) as KubeObject;
 
-/** Applies the NodeConfig, its key Secret and the hello Agent (idempotent). */
+/** Applies the NodeConfig, its key Secret, the hello Agent and the transcript reader (idempotent). */
 export async function installDemo(client: KubeClient, model: DemoModel): Promise<void> {
   if (model.apiKey !== undefined) {
     await client.apply(SECRETS, {
@@ -38,7 +38,29 @@ export async function installDemo(client: KubeClient, model: DemoModel): Promise
     },
   }, { fieldManager: FIELD_MANAGER, force: true });
   await client.apply(AGENTS, { ...example("agent-hello.yaml"), metadata: { ...example("agent-hello.yaml").metadata, namespace: DEMO_NAMESPACE } }, { fieldManager: FIELD_MANAGER, force: true });
+  await installTranscriptReader(client);
   void DEMO_ALIAS;
+}
+
+/** The ServiceAccount whose token `npx aegis logs` passes to the gateway (the local kubeconfig's client certificate cannot be). */
+export const TRANSCRIPT_READER = "transcript-reader";
+
+/**
+ * Who may read the demo namespace's transcripts: the gateway checks the bearer token with a
+ * TokenReview, then `get executions.aegis.dev` with a SubjectAccessReview — all this Role grants.
+ */
+export async function installTranscriptReader(client: KubeClient): Promise<void> {
+  const metadata = { name: "aegis-transcript-reader", namespace: DEMO_NAMESPACE };
+  await client.apply(SERVICEACCOUNTS, { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: TRANSCRIPT_READER, namespace: DEMO_NAMESPACE } }, { fieldManager: FIELD_MANAGER, force: true });
+  await client.apply(ROLES, {
+    apiVersion: "rbac.authorization.k8s.io/v1", kind: "Role", metadata,
+    rules: [{ apiGroups: ["aegis.dev"], resources: ["executions"], verbs: ["get"] }],
+  }, { fieldManager: FIELD_MANAGER, force: true });
+  await client.apply(ROLEBINDINGS, {
+    apiVersion: "rbac.authorization.k8s.io/v1", kind: "RoleBinding", metadata,
+    roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: metadata.name },
+    subjects: [{ kind: "ServiceAccount", name: TRANSCRIPT_READER, namespace: DEMO_NAMESPACE }],
+  }, { fieldManager: FIELD_MANAGER, force: true });
 }
 
 /** Creates one run of the hello agent; returns its name. */

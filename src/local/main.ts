@@ -10,7 +10,7 @@ import { dirname, relative } from "node:path";
 import { createKubeClient } from "../kube/client.ts";
 import { startLocalCluster, type LocalCluster } from "./cluster.ts";
 import { startDemoModel, type DemoModel } from "./demo-model.ts";
-import { DEMO_NAMESPACE, followRun, installDemo, startDemoRun } from "./demo.ts";
+import { DEMO_NAMESPACE, followRun, installDemo, startDemoRun, TRANSCRIPT_READER } from "./demo.ts";
 import { ControlPlaneError } from "./controlplane/errors.ts";
 import { aegisHome, repoRoot } from "./paths.ts";
 
@@ -28,6 +28,9 @@ function usage(cluster: LocalCluster): string {
     "  kubectl get executions -w    # watch runs go Pending → Running → Validating → Refining → … → Succeeded",
     `  kubectl create -f ${examples}/local/execution-hello.yaml   # another run of the hello agent`,
     "  kubectl get execution <name> -o yaml   # iterations, scores, validator feedback, tokens, cost",
+    ...(cluster.gatewayUrl === undefined ? [] : [
+      `  npx aegis logs -f <name> --gateway ${cluster.gatewayUrl} --token "$(kubectl create token ${TRANSCRIPT_READER})"   # its transcript, live`,
+    ]),
     "  kubectl get aegis            # every aegis.dev object",
     "  kubectl explain agent.spec",
     "",

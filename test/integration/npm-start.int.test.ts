@@ -1,7 +1,7 @@
 // `npm start` as a user runs it: it runs the hello example end to end with the scripted model
 // (no provider key set), prints how to watch and use the cluster, the cluster answers, another
 // run created with kubectl succeeds, and Ctrl-C stops every process it started.
-import { spawn } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { chmod, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -52,6 +52,20 @@ describe("npm start", () => {
         const phase = await kubectlOrThrow(kubectlBinary(), kubeconfig, ["get", "execution", name, "-n", "default", "-o", "jsonpath={.status.phase}"]);
         expect(phase).toBe("Succeeded");
       }, { timeoutMs: 60_000, message: `${name} Succeeded` });
+      // Its transcript, as the printed hint reads it: the transcript reader's token, checked by the gateway.
+      const hint = /npx aegis logs -f <name> --gateway (http:\/\/127\.0\.0\.1:\d+) --token "\$\(kubectl create token transcript-reader\)"/.exec(output);
+      expect(hint, "the logs hint").not.toBeNull();
+      const token = (await kubectlOrThrow(kubectlBinary(), kubeconfig, ["create", "token", "transcript-reader", "-n", "default"])).trim();
+      const logs = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+        execFile(process.execPath, [join(repoRoot(), "src", "cli", "aegis.ts"), "logs", name, "-n", "default", "--gateway", hint![1]!, "--token", token],
+          { env: { ...process.env, KUBECONFIG: kubeconfig, AEGIS_TOKEN: "", AEGIS_GATEWAY_URL: "" } },
+          (err, stdout, stderr) => resolve({ code: err ? (err as { code?: number }).code ?? 1 : 0, stdout, stderr }));
+      });
+      expect(logs.stderr).toBe("");
+      expect(logs.code).toBe(0);
+      expect(logs.stdout).toMatch(/tool fs\.write allow/);
+      expect(logs.stdout.trimEnd().split("\n").at(-1)).toMatch(/^execution finished: Succeeded/);
+
       // Admission is fail-closed through the operator's webhooks: a bad Agent is denied, naming the field.
       const badAgent = JSON.stringify({
         apiVersion: "aegis.dev/v1alpha1", kind: "Agent", metadata: { name: "bad-pattern", namespace: "default" },
