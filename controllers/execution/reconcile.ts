@@ -20,6 +20,7 @@ import { decide, type Decision, type NextStatus } from "./phase.ts";
 import { Reason } from "./reasons.ts";
 import { EventType, type ExecutionRecord } from "./record.ts";
 import { readExecutionSpec } from "./spec.ts";
+import { executionDepth } from "./depth.ts";
 import { executionStatus } from "./status.ts";
 import { isTerminal, readExecutionStatus, type ExecutionPhase } from "./status-view.ts";
 import type { TokenIssuer } from "./token-secret.ts";
@@ -102,7 +103,9 @@ export function executionReconciler(deps: ControllerDeps, caches: Caches, option
       if (next.phase !== status.phase || action.kind === "createPod") extra = { ...extra, ...(await record.usageOf(execution)) };
       const desired = executionStatus({ ...decision, status: { ...next, ...extra } });
       const policyRevision = policyRevisionFor(execution, namespace ?? "", next.phase);
-      await reportStatus(deps, EXECUTIONS, execution, policyRevision === undefined ? desired : { ...desired, fields: { ...desired.fields, policyRevision } }, now);
+      const parentRef = (execution.spec as { parentRef?: unknown } | undefined)?.parentRef;
+      const depth = executionDepth(execution, typeof parentRef === "string" ? caches.executions.get(`${namespace ?? ""}/${parentRef}`) : undefined);
+      await reportStatus(deps, EXECUTIONS, execution, { ...desired, fields: { ...desired.fields, policyRevision, depth } }, now);
       options.metrics?.observe({
         uid: execution.metadata.uid ?? "", from: status.phase, to: next.phase, iteration: next.iteration, reason: next.reason, startTime: next.startTime, now, validated,
       });

@@ -84,7 +84,7 @@ describe.skipIf(!hasLocalNode())("Execution controller on the local node", () =>
 
     await markReady("ok");
     const done = await waitForPhase(kube, namespace, "ok-run", "Succeeded");
-    expect(done.status).toMatchObject({ iterationDisplay: "1/1", reason: "ValidatorsPassed", score: 1, policyRevision: "rev-1@c0ffee" });
+    expect(done.status).toMatchObject({ iterationDisplay: "1/1", reason: "ValidatorsPassed", score: 1, policyRevision: "rev-1@c0ffee", depth: 0 });
     await eventually(() => expect(phases).toEqual(["Pending", "Running", "Validating", "Succeeded"]), { message: "phase sequence" });
     const pods = await podsOf("ok-run");
     expect(pods.map((p) => p.metadata.name)).toEqual(["ok-run-1"]);
@@ -105,6 +105,17 @@ describe.skipIf(!hasLocalNode())("Execution controller on the local node", () =>
     ]);
     // The Agent is Ready from the start, so the first status written is already Running.
     await eventually(() => expect(phases).toEqual(["Pending", "Running", "Validating", "Refining", "Running", "Validating", "Succeeded"]), { message: "phase sequence" });
+  });
+
+  it("records the nesting depth spawn admission reads: a child one deeper than its parent, a grandchild two", async () => {
+    const spawn = (name: string, parent: string) => kube.create(EXECUTIONS, {
+      apiVersion: "aegis.dev/v1alpha1", kind: "Execution", metadata: { name, namespace }, spec: { agentRef: { name: "ok" }, parentRef: parent },
+    });
+    await spawn("ok-child", "ok-run");
+    await eventually(async () => expect((await get("ok-child")).status).toMatchObject({ depth: 1 }), { message: "the child's depth" });
+    await spawn("ok-grandchild", "ok-child");
+    const grandchild = await waitForPhase(kube, namespace, "ok-grandchild", "Succeeded");
+    expect(grandchild.status).toMatchObject({ depth: 2 });
   });
 
   it("never makes a second pod for an iteration, however often it is reconciled", async () => {
