@@ -7,7 +7,7 @@ import { randomBytes } from "node:crypto";
 import { expect } from "vitest";
 import { NODECONFIGS, SECRETS } from "../../src/kube/resources.ts";
 import type { KubeClient } from "../../src/kube/types.ts";
-import { eventually, kubeconfigPath } from "./cluster.ts";
+import { deleteNamespace, eventually, kubeconfigPath } from "./cluster.ts";
 import type { OperatorProcess } from "./operator-process.ts";
 
 export interface LoopNames {
@@ -44,6 +44,22 @@ export async function installScriptedProvider(kube: KubeClient, namespace: strin
 
 export const removeScriptedProvider = (kube: KubeClient | undefined, names: LoopNames): Promise<void> =>
   kube?.delete(NODECONFIGS, undefined, names.tag).catch(() => {}) ?? Promise.resolve();
+
+export interface LoopLeftovers {
+  readonly kube: KubeClient | undefined;
+  readonly names: LoopNames;
+  readonly namespace: string | undefined;
+  readonly model: { stop(): Promise<void> } | undefined;
+  readonly db: { drop(): Promise<void> } | undefined;
+}
+
+/** After the file's operators stopped: the NodeConfig, the namespace, the model server and the database (whatever was made). */
+export async function removeLoopEnvironment({ kube, names, namespace, model, db }: LoopLeftovers): Promise<void> {
+  await removeScriptedProvider(kube, names);
+  if (namespace) await deleteNamespace(namespace);
+  await model?.stop();
+  await db?.drop();
+}
 
 export interface OperatorTarget {
   readonly gatewayPort: number;

@@ -10,8 +10,8 @@ import { createKubeClient } from "../../src/kube/client.ts";
 import { AGENTS, EVENTS, EXECUTIONS, PODS, SECRETS } from "../../src/kube/resources.ts";
 import type { KubeClient, KubeObject } from "../../src/kube/types.ts";
 import { phaseRecorder, waitForPhase, type ExecutionObject } from "../helpers/executions.ts";
-import { core, createNamespace, deleteNamespace, eventually, hasLocalNode, kubeConfig } from "../helpers/cluster.ts";
-import { installScriptedProvider, launchOperator, loopNames, removeScriptedProvider, stopOperator } from "../helpers/loop-environment.ts";
+import { core, createNamespace, eventually, hasLocalNode, kubeConfig } from "../helpers/cluster.ts";
+import { installScriptedProvider, launchOperator, loopNames, removeLoopEnvironment, stopOperator } from "../helpers/loop-environment.ts";
 import { operatorProcesses, type OperatorProcess } from "../helpers/operator-process.ts";
 
 const NAMES = loopNames("loop");
@@ -97,11 +97,8 @@ describe.skipIf(!hasLocalNode())("the execution loop end to end (operator proces
 
   afterAll(async () => {
     await stopOperator(operator);
-    await removeScriptedProvider(kube, NAMES);
-    if (namespace) await deleteNamespace(namespace);
-    await model?.stop();
     await sql?.end();
-    await db?.drop();
+    await removeLoopEnvironment({ kube, names: NAMES, namespace, model, db });
   });
 
   it("writes a file and runs a command, fails a validator, refines with the feedback and succeeds", async () => {

@@ -15,8 +15,8 @@ import { createKubeClient } from "../../src/kube/client.ts";
 import { AGENTS, EXECUTIONS } from "../../src/kube/resources.ts";
 import type { KubeClient, KubeObject } from "../../src/kube/types.ts";
 import { waitForPhase } from "../helpers/executions.ts";
-import { core, createNamespace, deleteNamespace, eventually, hasLocalNode, kubeConfig, kubectl } from "../helpers/cluster.ts";
-import { installScriptedProvider, launchOperator, loopNames, removeScriptedProvider, stopOperator } from "../helpers/loop-environment.ts";
+import { core, createNamespace, eventually, hasLocalNode, kubeConfig, kubectl } from "../helpers/cluster.ts";
+import { installScriptedProvider, launchOperator, loopNames, removeLoopEnvironment, stopOperator } from "../helpers/loop-environment.ts";
 import { operatorProcesses, type OperatorProcess } from "../helpers/operator-process.ts";
 import { tempDirs } from "../helpers/temp-dirs.ts";
 
@@ -113,10 +113,7 @@ describe.skipIf(!hasLocalNode())("kubectl aegis logs: the transcript streamed fr
 
   afterAll(async () => {
     await stopOperator(operator);
-    await removeScriptedProvider(kube, NAMES);
-    if (namespace) await deleteNamespace(namespace);
-    await model?.stop();
-    await db?.drop();
+    await removeLoopEnvironment({ kube, names: NAMES, namespace, model, db });
   });
 
   it("logs -f follows a run to its end, line by line in order, and exits 0; logs alone prints the same", async () => {

@@ -19,9 +19,9 @@ import { MUTATING_WEBHOOKS, VALIDATING_WEBHOOKS } from "../../webhooks/configura
 import { renderWebhookConfigurations } from "../../webhooks/index.ts";
 import { parse } from "yaml";
 import { repoRoot } from "../../src/local/paths.ts";
-import { createNamespace, deleteNamespace, eventually, hasLocalNode, kubeConfig, kubectl } from "../helpers/cluster.ts";
+import { createNamespace, eventually, hasLocalNode, kubeConfig, kubectl } from "../helpers/cluster.ts";
 import { waitForPhase } from "../helpers/executions.ts";
-import { installScriptedProvider, launchOperator, loopNames, removeScriptedProvider, stopOperator } from "../helpers/loop-environment.ts";
+import { installScriptedProvider, launchOperator, loopNames, removeLoopEnvironment, stopOperator } from "../helpers/loop-environment.ts";
 import { operatorProcesses, type OperatorProcess } from "../helpers/operator-process.ts";
 
 const NAMES = loopNames("metrics");
@@ -102,10 +102,7 @@ describe.skipIf(!hasLocalNode())("the operator's /metrics after a real execution
       await kube.delete(MUTATING_WEBHOOKS, undefined, CONFIGURATIONS.mutating).catch(() => {});
     }
     await stopOperator(operator);
-    await removeScriptedProvider(kube, NAMES);
-    if (namespace) await deleteNamespace(namespace);
-    await model?.stop();
-    await db?.drop();
+    await removeLoopEnvironment({ kube, names: NAMES, namespace, model, db });
   });
 
   it("moves the run, iteration, validator, gateway and webhook series, and serves only catalogued metrics", async () => {

@@ -17,7 +17,7 @@ import { DEFAULT_CONFIGURATION_NAMES, MUTATING_WEBHOOKS, VALIDATING_WEBHOOKS, re
 import { runKubectl } from "../../src/local/kubectl.ts";
 import { core, createNamespace, deleteNamespace, eventually, hasLocalNode, kubeConfig, kubectl, kubectlBinary } from "../helpers/cluster.ts";
 import { waitForPhase } from "../helpers/executions.ts";
-import { installScriptedProvider, launchOperator, loopNames, removeScriptedProvider, stopOperator } from "../helpers/loop-environment.ts";
+import { installScriptedProvider, launchOperator, loopNames, removeLoopEnvironment, stopOperator } from "../helpers/loop-environment.ts";
 import { operatorProcesses, type OperatorProcess } from "../helpers/operator-process.ts";
 import {
   OPERATOR_NAMESPACE, OPERATOR_SERVICE_ACCOUNT, applyRbac, bindingsOf, deleteRbac, renderShippedRbac, serviceAccountKubeconfig, withoutVerbs, type RbacObject,
@@ -131,10 +131,7 @@ describe.skipIf(!hasLocalNode())("the operator under exactly the shipped RBAC", 
     await removeWebhookConfigurations();
     await kube?.delete(LEASES, OPERATOR_NAMESPACE, LEASE).catch(() => {});
     await deleteRbac(crippled);
-    await removeScriptedProvider(kube, NAMES);
-    if (namespace) await deleteNamespace(namespace);
-    await model?.stop();
-    await db?.drop();
+    await removeLoopEnvironment({ kube, names: NAMES, namespace, model, db });
   });
 
   it("the kubeconfig authenticates as the ServiceAccount, which only the shipped bindings grant anything, exactly as rendered", async () => {
