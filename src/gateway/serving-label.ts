@@ -5,6 +5,7 @@
  * iteration pod with "unknown token". The I/O around it: serving-label-kube.ts.
  */
 import type { JsonPatchOp } from "../kube/types.ts";
+import { backoffDelay } from "../runtime/informer-store.ts";
 
 export const GATEWAY_LABEL = "aegis.dev/gateway";
 export const SERVING = "serving";
@@ -46,5 +47,6 @@ export const DEFAULT_RETRY: RetryOptions = { attempts: 6, baseDelayMs: 250, maxD
 /** After failed try `attempt` (1-based): the wait before the next, or undefined to give up. */
 export function retryDelayMs(attempt: number, options: RetryOptions = DEFAULT_RETRY): number | undefined {
   if (attempt >= options.attempts) return undefined;
-  return Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** (attempt - 1));
+  // The runtime's capped exponential backoff, without jitter: one process patches its own Pod.
+  return backoffDelay(attempt, { baseMs: options.baseDelayMs, capMs: options.maxDelayMs }, () => 1);
 }
